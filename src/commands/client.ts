@@ -1,0 +1,6 @@
+/**
+ * CLIENT subcommands.
+ */
+import type { CommandDef } from './table.js';
+
+export const clientCommands: CommandDef[] = [];

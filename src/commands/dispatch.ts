@@ -1,0 +1,108 @@
+/**
+ * The dispatch gate: Redis's processCommand as a row of small named checks —
+ * lookup, arity, auth, pub/sub context, MULTI queueing — then the call with
+ * time frozen, errors turned into replies and stats counted. Handlers may
+ * assume every gate has passed.
+ */
+import { Err, ReplyError } from '../errors.js';
+import type { Client } from '../net/client.js';
+import { CmdFlag, type Command } from './table.js';
+
+/** Resolves argv to a command (or subcommand); replies the error and returns undefined if none. */
+function lookup(c: Client, argv: string[]): Command | undefined {
+  const cmd = c.server.commands.get(argv[0]);
+  if (cmd === undefined) {
+    c.error(Err.unknownCommand(argv[0], argv.slice(1)));
+    return undefined;
+  }
+  if (cmd.subcommands === undefined || argv.length < 2) return cmd;
+  const sub = cmd.subcommands.get(argv[1].toLowerCase());
+  if (sub === undefined) {
+    c.error(Err.unknownSubcommand(argv[1], cmd.fullName));
+    return undefined;
+  }
+  return sub;
+}
+
+function arityOk(cmd: Command, argc: number): boolean {
+  const a = cmd.arity;
+  return a > 0 ? argc === a : argc >= -a;
+}
+
+/** Commands that run immediately even inside MULTI. */
+const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** The only commands a RESP2 client in subscribe mode may run. */
+const PUBSUB_ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+
+/** Runs one client request through the gates and, if admitted, executes it. */
+export function dispatch(c: Client, argv: string[]): void {
+  const cmd = lookup(c, argv);
+  if (cmd === undefined) return rejected(c, undefined);
+  if (!arityOk(cmd, argv.length)) {
+    c.error(Err.wrongArity(cmd.fullName));
+    return rejected(c, cmd);
+  }
+  if (!c.authenticated && !cmd.has(CmdFlag.NoAuth) && c.server.requiresAuth()) {
+    c.error(Err.noAuth);
+    return rejected(c, cmd);
+  }
+  const top = cmd.parent ?? cmd;
+  if (c.subscriptions > 0 && c.resp === 2 && !PUBSUB_ALLOWED.has(top.name)) {
+    c.error(
+      `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+    return rejected(c, cmd);
+  }
+  if (c.multi !== null && !MULTI_PASSTHROUGH.has(top.name)) {
+    if (cmd.has(CmdFlag.NoMulti)) {
+      c.error(`ERR Command not allowed inside a transaction`);
+      return rejected(c, cmd);
+    }
+    c.multi.push({ cmd, argv });
+    c.simple('QUEUED');
+    return;
+  }
+  call(c, cmd, argv);
+}
+
+/** A gate refused the command: count it, and poison a transaction being queued. */
+function rejected(c: Client, cmd: Command | undefined): void {
+  if (cmd !== undefined) cmd.stats.rejectedCalls++;
+  if (c.multi !== null) c.multiDirty = true;
+}
+
+/**
+ * Executes an admitted command. `nested` calls (inside EXEC or a script) keep
+ * the enclosing command's frozen time.
+ */
+export function call(c: Client, cmd: Command, argv: string[], nested = false): void {
+  const server = c.server;
+  if (!nested) server.freezeTime();
+  if (server.monitors.size !== 0 && !cmd.has(CmdFlag.SkipMonitor) && !cmd.has(CmdFlag.Admin)) server.feedMonitors(c, argv);
+  const errorsBefore = server.stats.errorReplies;
+  const mark = c.out.length;
+  const start = performance.now();
+  try {
+    cmd.handler!(c, argv);
+  } catch (e) {
+    if (e instanceof ReplyError) c.error(e.message);
+    else {
+      server.log('warning', `internal error in '${cmd.fullName}': ${(e as Error).stack ?? e}`);
+      c.error(`ERR internal error while executing '${cmd.fullName}'`);
+    }
+  }
+  const stats = cmd.stats;
+  stats.usec += (performance.now() - start) * 1000;
+  stats.calls++;
+  if (server.stats.errorReplies !== errorsBefore) stats.failedCalls++;
+  server.stats.commandsProcessed++;
+  c.lastCommand = cmd;
+  if (c.replyOff || c.replySkip) {
+    c.out = c.out.slice(0, mark);
+    c.replySkip = false;
+  }
+  if (c.replySkipNext) {
+    c.replySkipNext = false;
+    c.replySkip = true;
+  }
+}

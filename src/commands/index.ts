@@ -1,0 +1,17 @@
+/**
+ * Every command family's registration rows, in one list for the table.
+ */
+import { clientCommands } from './client.js';
+import { connectionCommands } from './connection.js';
+import { keyspaceCommands } from './keyspace.js';
+import { serverCommands } from './server-admin.js';
+import { stringCommands } from './strings.js';
+import type { CommandDef } from './table.js';
+
+export const ALL_COMMANDS: readonly CommandDef[] = [
+  ...connectionCommands,
+  ...stringCommands,
+  ...keyspaceCommands,
+  ...serverCommands,
+  ...clientCommands,
+];

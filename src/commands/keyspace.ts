@@ -1,0 +1,6 @@
+/**
+ * Generic keyspace commands.
+ */
+import type { CommandDef } from './table.js';
+
+export const keyspaceCommands: CommandDef[] = [];

@@ -1,0 +1,6 @@
+/**
+ * Server commands.
+ */
+import type { CommandDef } from './table.js';
+
+export const serverCommands: CommandDef[] = [];

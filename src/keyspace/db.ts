@@ -1,0 +1,100 @@
+/**
+ * One logical database (SELECT n): the key dictionary and the expiry
+ * dictionary (absolute Unix milliseconds). Keys are expired lazily here on
+ * access; the active cycle lives in expiry.ts.
+ */
+import { Dict } from './dict.js';
+import type { Value } from '../types/value.js';
+
+/** What a database needs from the server around it. */
+export interface KeyspaceHost {
+  /** The current command's frozen time, in Unix milliseconds. */
+  now(): number;
+  /** Called after an expired key was removed: propagate, notify, count. */
+  keyExpired(db: Database, key: string): void;
+  readonly stats: { keyspaceHits: number; keyspaceMisses: number };
+}
+
+export class Database {
+  dict = new Dict<Value>();
+  expires = new Dict<number>();
+
+  constructor(
+    readonly id: number,
+    private readonly host: KeyspaceHost,
+  ) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** Reads a key for a read command: expires it if due, counts a hit or miss. */
+  get(key: string): Value | undefined {
+    const v = this.peek(key);
+    if (v === undefined) this.host.stats.keyspaceMisses++;
+    else this.host.stats.keyspaceHits++;
+    return v;
+  }
+
+  /** Reads a key (expiring it if due) without touching the hit/miss counters. */
+  peek(key: string): Value | undefined {
+    const v = this.dict.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return v;
+  }
+
+  exists(key: string): boolean {
+    return this.peek(key) !== undefined;
+  }
+
+  /** Removes the key if its expiry time has passed. Returns true if it did. */
+  expireIfNeeded(key: string): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > this.host.now()) return false;
+    this.dict.delete(key);
+    this.expires.delete(key);
+    this.host.keyExpired(this, key);
+    return true;
+  }
+
+  /** Stores a value, replacing any previous one; the TTL is dropped unless keepTtl. */
+  set(key: string, value: Value, keepTtl = false): void {
+    this.dict.set(key, value);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+  }
+
+  delete(key: string): boolean {
+    if (!this.dict.delete(key)) return false;
+    if (this.expires.size !== 0) this.expires.delete(key);
+    return true;
+  }
+
+  /** Absolute expiry in ms, or -1 when the key has none. */
+  getExpire(key: string): number {
+    return this.expires.get(key) ?? -1;
+  }
+
+  setExpire(key: string, whenMs: number): void {
+    this.expires.set(key, whenMs);
+  }
+
+  /** Drops the TTL; returns true if there was one. */
+  persist(key: string): boolean {
+    return this.expires.delete(key);
+  }
+
+  /** Empties the database and returns how many keys it held. */
+  clear(): number {
+    const n = this.dict.size;
+    this.dict = new Dict();
+    this.expires = new Dict();
+    return n;
+  }
+
+  /** Exchanges contents with another database (SWAPDB); ids stay put. */
+  swapWith(other: Database): void {
+    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.expires, other.expires] = [other.expires, this.expires];
+  }
+}

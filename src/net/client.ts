@@ -1,0 +1,145 @@
+/**
+ * A connected client: its socket, request parser, reply buffer and session
+ * state (db, auth, protocol, MULTI, reply mode). Input is processed Redis
+ * style: every complete command of a read is executed in order and all their
+ * replies leave in one socket write.
+ */
+import type net from 'node:net';
+import { dispatch } from '../commands/dispatch.js';
+import type { Command } from '../commands/table.js';
+import type { Database } from '../keyspace/db.js';
+import { ProtocolError, RequestParser } from '../protocol/request-parser.js';
+import { ReplyWriter } from '../protocol/reply-writer.js';
+import type { Server } from '../server.js';
+
+/** Stop reading from a client whose unsent replies exceed this, until its socket drains. */
+const OUTPUT_PAUSE_BYTES = 64 * 1024 * 1024;
+
+export interface QueuedCommand {
+  cmd: Command;
+  argv: string[];
+}
+
+export class Client extends ReplyWriter {
+  readonly parser = new RequestParser();
+  name = '';
+  db: Database;
+  authenticated: boolean;
+  user = 'default';
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand: Command | undefined;
+  /** Queued commands while in MULTI, else null. */
+  multi: QueuedCommand[] | null = null;
+  /** A command was rejected while queuing: EXEC must abort. */
+  multiDirty = false;
+  /** Channels + patterns subscribed (RESP2 subscribe mode when > 0). */
+  subscriptions = 0;
+  replyOff = false;
+  replySkip = false;
+  replySkipNext = false;
+  noEvict = false;
+  /** Set when the connection must close once pending replies are written. */
+  closeAfterReply = false;
+  closed = false;
+  /** Per-client flags as CLIENT LIST prints them, besides the ones derived from state. */
+  flagsExtra = '';
+  private paused = false;
+  readonly addr: string;
+  readonly laddr: string;
+
+  constructor(
+    readonly id: number,
+    readonly server: Server,
+    readonly socket: net.Socket | null,
+  ) {
+    super();
+    this.db = server.dbs[0];
+    this.authenticated = !server.requiresAuth();
+    this.parser.authenticated = this.authenticated;
+    this.createdAt = this.lastInteraction = Date.now();
+    this.addr = socket === null ? '' : formatAddr(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+    this.laddr = socket === null ? '' : formatAddr(socket.localAddress, socket.localPort, socket.localFamily);
+  }
+
+  override error(msg: string): void {
+    this.server.countError(msg);
+    super.error(msg);
+  }
+
+  setAuthenticated(ok: boolean): void {
+    this.authenticated = ok;
+    this.parser.authenticated = ok;
+  }
+
+  /** Feeds bytes read from the socket and executes what they complete. */
+  onData(chunk: Buffer): void {
+    this.lastInteraction = Date.now();
+    this.server.stats.netInputBytes += chunk.length;
+    this.parser.feed(chunk);
+    if (this.parser.pendingBytes > this.server.queryBufferLimit) {
+      this.server.log('warning', `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} (qbuf initial bytes: ...)`);
+      this.server.stats.clientQueryBufferLimitDisconnections++;
+      this.close();
+      return;
+    }
+    this.processInput();
+  }
+
+  /** Executes complete commands until input runs out or the client must stop. */
+  processInput(): void {
+    try {
+      while (!this.closeAfterReply && !this.closed && !this.paused) {
+        const argv = this.parser.next();
+        if (argv === null) break;
+        dispatch(this, argv);
+      }
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      this.error(e.message);
+      this.server.log('verbose', `Protocol error (${e.message}) from client: id=${this.id} addr=${this.addr}`);
+      this.closeAfterReply = true;
+    }
+    this.flush();
+  }
+
+  /** Writes pending replies in one socket write; closes if asked to. */
+  flush(): void {
+    const s = this.socket;
+    if (this.out.length !== 0 && s !== null && !this.closed) {
+      const data = this.out;
+      this.out = '';
+      this.server.stats.netOutputBytes += data.length;
+      s.write(data, 'latin1');
+      if (s.writableLength > OUTPUT_PAUSE_BYTES && !this.paused) {
+        this.paused = true;
+        s.pause();
+        s.once('drain', () => {
+          this.paused = false;
+          if (this.closed) return;
+          s.resume();
+          this.processInput();
+        });
+      }
+    }
+    if (this.closeAfterReply && !this.closed) this.close();
+  }
+
+  /** Closes the connection after flushing what was already written. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.unlinkClient(this);
+    if (this.socket !== null) {
+      this.socket.end();
+      // A peer that never reads would keep the socket alive forever.
+      this.socket.setTimeout(5000, () => this.socket!.destroy());
+    }
+  }
+}
+
+function formatAddr(host: string | undefined, port: number | undefined, family: string | undefined): string {
+  if (host === undefined) return '';
+  if (host.startsWith('::ffff:')) host = host.slice(7);
+  return family === 'IPv6' && !host.includes('.') ? `${host}:${port}` : `${host}:${port}`;
+}

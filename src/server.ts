@@ -1,0 +1,327 @@
+/**
+ * The server: configuration, databases, the command table, connected clients,
+ * statistics, the periodic cron (active expiry, idle timeouts, rehashing) and
+ * the single point where effects are propagated (AOF and replicas later).
+ * Several Server instances in one process share nothing.
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import { ALL_COMMANDS } from './commands/index.js';
+import { CommandTable } from './commands/table.js';
+import { Config, type ConfigValues } from './config/config.js';
+import { Database, type KeyspaceHost } from './keyspace/db.js';
+import { activeExpireCycle, type ExpireCursor } from './keyspace/expiry.js';
+import { Logger, type LogLevel } from './log.js';
+import { Client } from './net/client.js';
+import { createStats, type Stats } from './stats.js';
+
+export const RESPITE_VERSION = '0.1.0';
+/** The Redis version respite is compatible with, reported as redis_version. */
+export const REDIS_VERSION = '7.0.15';
+
+export interface ServerOptions {
+  /** Directive overrides, as on the command line (`{ port: 0, appendonly: 'no' }`). */
+  config?: ConfigValues;
+  /** Source of Unix time in ms; tests inject a controllable clock. */
+  clock?: () => number;
+  /** Log sink; null silences the server. Defaults to stdout. */
+  log?: ((line: string) => void) | null;
+}
+
+/** Receives every effect written to the dataset (AOF, replicas). */
+export type PropagationSink = (dbId: number, argv: string[]) => void;
+
+export class Server implements KeyspaceHost {
+  readonly config: Config;
+  readonly dbs: Database[];
+  readonly commands: CommandTable;
+  readonly clients = new Map<number, Client>();
+  readonly monitors = new Set<Client>();
+  readonly stats: Stats = createStats();
+  readonly logger = new Logger();
+  readonly clock: () => number;
+  readonly startedAt: number;
+  readonly propagationSinks: PropagationSink[] = [];
+  /** Cached hot configuration values (kept in sync by config watchers). */
+  queryBufferLimit = 0;
+  private password = '';
+  private maxClients = 10000;
+  private idleTimeoutSec = 0;
+  private nextClientId = 1;
+  private cmdTime = 0;
+  private listeners: net.Server[] = [];
+  private cron: NodeJS.Timeout | undefined;
+  private readonly expireCursor: ExpireCursor = { db: 0, cursor: 0 };
+  /** Dirty counter: writes since the last save (rdb_changes_since_last_save). */
+  dirty = 0;
+  lastSave = Math.floor(Date.now() / 1000);
+  activeExpireEnabled = true;
+  /** Bound TCP port (resolved when port 0 was asked for). */
+  port = 0;
+  host = '127.0.0.1';
+  shuttingDown = false;
+  /** Called when a client asks the server to stop (SHUTDOWN); the embedder or CLI decides how. */
+  onShutdown: (() => void) | null = null;
+
+  constructor(opts: ServerOptions = {}) {
+    this.clock = opts.clock ?? Date.now;
+    if (opts.log !== undefined) this.logger.sink = opts.log;
+    this.config = new Config(opts.config ?? {});
+    this.startedAt = this.clock();
+    const n = this.config.int('databases');
+    this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
+    this.commands = new CommandTable(ALL_COMMANDS);
+    this.config.watch('requirepass', (v) => (this.password = v));
+    this.config.watch('maxclients', (v) => (this.maxClients = Number(v)));
+    this.config.watch('timeout', (v) => (this.idleTimeoutSec = Number(v)));
+    this.config.watch('client-query-buffer-limit', (v) => (this.queryBufferLimit = Number(v)));
+    this.config.watch('proto-max-bulk-len', (v) => {
+      for (const c of this.clients.values()) c.parser.maxBulkLen = Number(v);
+    });
+    this.config.watch('loglevel', (v) => (this.logger.level = v));
+    this.config.watch('hz', (v) => this.scheduleCron(Number(v)));
+  }
+
+  log(level: LogLevel, msg: string): void {
+    this.logger.log(level, msg);
+  }
+
+  /** The frozen time of the command being executed (Unix ms). */
+  now(): number {
+    return this.cmdTime;
+  }
+
+  /** Samples the clock once; everything the next command does sees this time. */
+  freezeTime(): void {
+    this.cmdTime = this.clock();
+  }
+
+  requiresAuth(): boolean {
+    return this.password !== '';
+  }
+
+  checkPassword(pass: string): boolean {
+    return this.password !== '' && pass === this.password;
+  }
+
+  /** The one place effects leave the executor: counted as dirty, fed to AOF/replicas. */
+  propagate(dbId: number, argv: string[]): void {
+    this.dirty++;
+    for (const sink of this.propagationSinks) sink(dbId, argv);
+  }
+
+  keyExpired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.propagate(db.id, ['DEL', key]);
+    this.keyChanged(db, key, 'x', 'expired');
+  }
+
+  /**
+   * The write rhythm's last step after a mutation: signal the key as modified
+   * (WATCH, client tracking) and raise the keyspace event `event` of class
+   * `cls` (Redis's notify-keyspace-events letters: g $ l s h z x e t m d n).
+   * Subsystems subscribe through `keyListeners`; with none this costs one check.
+   */
+  keyChanged(db: Database, key: string, cls: string, event: string): void {
+    if (this.keyListeners.length === 0) return;
+    for (const fn of this.keyListeners) fn(db, key, cls, event);
+  }
+
+  readonly keyListeners: Array<(db: Database, key: string, cls: string, event: string) => void> = [];
+
+  /** Counts an error reply for INFO stats/errorstats. */
+  countError(msg: string): void {
+    this.stats.errorReplies++;
+    const sp = msg.indexOf(' ');
+    const code = sp < 0 ? msg : msg.slice(0, sp);
+    this.stats.errorCodes.set(code, (this.stats.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  feedMonitors(c: Client, argv: string[]): void {
+    const t = this.clock();
+    const where = c.socket === null ? 'lua' : c.addr;
+    let line = `${Math.floor(t / 1000)}.${String((t % 1000) * 1000).padStart(6, '0')} [${c.db.id} ${where}]`;
+    for (const a of argv) line += ' ' + quoteForMonitor(a);
+    for (const m of this.monitors) {
+      m.simple(line);
+      m.flush();
+    }
+  }
+
+  /** Accepts a socket as a client, or refuses it as Redis does. */
+  acceptSocket(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    if (this.clients.size >= this.maxClients) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.protectedModeRefuses(socket)) {
+      this.stats.rejectedConnections++;
+      socket.end(
+        '-DENIED respite is running in protected mode: no password is set and it is bound to all interfaces, ' +
+          'so only loopback connections are accepted. Set requirepass, bind to a specific address, or disable protected-mode.\r\n',
+      );
+      return;
+    }
+    const c = new Client(this.nextClientId++, this, socket);
+    c.parser.maxBulkLen = this.config.int('proto-max-bulk-len');
+    this.clients.set(c.id, c);
+    this.stats.connectionsReceived++;
+    socket.on('data', (chunk: Buffer) => c.onData(chunk));
+    socket.on('error', () => c.close());
+    socket.on('close', () => {
+      c.closed = true;
+      this.unlinkClient(c);
+    });
+  }
+
+  private protectedModeRefuses(socket: net.Socket): boolean {
+    if (this.config.get('protected-mode') !== 'yes' || this.password !== '') return false;
+    const a = socket.remoteAddress ?? '';
+    if (a === '' || a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1' || a.startsWith('127.') || a.startsWith('::ffff:127.')) return false;
+    const binds = this.config.get('bind').trim();
+    return binds === '' || binds.split(/\s+/).some((b) => b === '*' || b === '-*' || b === '::*' || b === '-::*' || b === '0.0.0.0');
+  }
+
+  /** Removes a closed client from every registry. */
+  unlinkClient(c: Client): void {
+    if (!this.clients.delete(c.id)) return;
+    this.monitors.delete(c);
+    this.onClientGone?.(c);
+  }
+
+  /** RESET: the connection returns to the state of a new one. */
+  resetClient(c: Client): void {
+    c.multi = null;
+    c.multiDirty = false;
+    this.monitors.delete(c);
+    this.onClientReset?.(c);
+    c.db = this.dbs[0];
+    c.resp = 2;
+    c.name = '';
+    c.replyOff = c.replySkip = c.replySkipNext = false;
+    c.noEvict = false;
+    c.user = 'default';
+    c.setAuthenticated(!this.requiresAuth());
+  }
+
+  /** Hook for subsystems (pub/sub, WATCH, tracking) to clear a client's state on RESET. */
+  onClientReset: ((c: Client) => void) | undefined;
+
+  /** Hook for subsystems (pub/sub, blocking, tracking) to forget a client. */
+  onClientGone: ((c: Client) => void) | undefined;
+
+  /** Starts listening on every configured address and the unix socket. */
+  async listen(): Promise<void> {
+    const port = this.config.int('port');
+    const binds = this.config.get('bind').trim().split(/\s+/).filter(Boolean);
+    if (port !== 0 || binds.length > 0) {
+      let boundPort = port;
+      for (const raw of binds) {
+        const optional = raw.startsWith('-');
+        let host = optional ? raw.slice(1) : raw;
+        if (host === '*') host = '0.0.0.0';
+        if (host === '::*') host = '::';
+        try {
+          const srv = await this.listenTcp(host, boundPort);
+          boundPort = (srv.address() as net.AddressInfo).port;
+          if (this.listeners.length === 1) {
+            this.port = boundPort;
+            this.host = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+          }
+        } catch (e) {
+          if (optional) continue;
+          throw new Error(`Could not create server TCP listening socket ${host}:${port}: ${(e as Error).message}`);
+        }
+      }
+    }
+    const sock = this.config.get('unixsocket');
+    if (sock !== '') await this.listenUnix(sock);
+    this.scheduleCron(this.config.int('hz'));
+  }
+
+  private listenTcp(host: string, port: number): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer({ noDelay: true }, (s) => this.acceptSocket(s));
+      srv.once('error', reject);
+      srv.listen({ host, port, ipv6Only: host.includes(':') }, () => {
+        srv.removeListener('error', reject);
+        srv.on('error', (e) => this.log('warning', `listener error: ${e.message}`));
+        this.listeners.push(srv);
+        resolve(srv);
+      });
+    });
+  }
+
+  private async listenUnix(path: string): Promise<void> {
+    try {
+      fs.unlinkSync(path);
+    } catch {
+      /* not there */
+    }
+    await new Promise<void>((resolve, reject) => {
+      const srv = net.createServer((s) => this.acceptSocket(s));
+      srv.once('error', reject);
+      srv.listen(path, () => {
+        const perm = this.config.get('unixsocketperm');
+        if (perm !== '0') fs.chmodSync(path, parseInt(perm, 8));
+        this.listeners.push(srv);
+        resolve();
+      });
+    });
+  }
+
+  private scheduleCron(hz: number): void {
+    if (this.cron === undefined && this.listeners.length === 0) return;
+    if (this.cron !== undefined) clearInterval(this.cron);
+    this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / hz)));
+    this.cron.unref();
+  }
+
+  /** Periodic work, like Redis's serverCron: active expiry, idle clients, incremental rehash. */
+  serverCron(): void {
+    this.freezeTime();
+    if (this.activeExpireEnabled) activeExpireCycle(this, this.expireCursor, 1000 / this.config.int('hz') / 4);
+    if (this.idleTimeoutSec > 0) {
+      const limit = Date.now() - this.idleTimeoutSec * 1000;
+      for (const c of this.clients.values()) {
+        if (c.lastInteraction < limit && c.multi === null && c.subscriptions === 0 && !this.monitors.has(c)) c.close();
+      }
+    }
+    for (const db of this.dbs) {
+      db.dict.rehashStep(16);
+      db.expires.rehashStep(16);
+    }
+  }
+
+  /** Stops listening and disconnects everyone. */
+  async close(): Promise<void> {
+    if (this.cron !== undefined) clearInterval(this.cron);
+    this.cron = undefined;
+    for (const c of [...this.clients.values()]) {
+      c.close();
+      c.socket?.destroy();
+    }
+    await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    this.listeners = [];
+  }
+}
+
+/** Quotes an argument as MONITOR shows it (sdscatrepr). */
+export function quoteForMonitor(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    const c = s[i];
+    if (c === '\\' || c === '"') out += '\\' + c;
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (c === '\x07') out += '\\a';
+    else if (c === '\b') out += '\\b';
+    else if (ch < 32 || ch > 126) out += '\\x' + ch.toString(16).padStart(2, '0');
+    else out += c;
+  }
+  return out + '"';
+}

@@ -1,0 +1,18 @@
+/**
+ * Values stored in the keyspace. A string value is a latin1 JS string (one
+ * character per byte): the most compact thing V8 can hold, with no wrapper.
+ * Every other type is an object tagged with its Redis type name.
+ */
+
+/** Aggregate types, added by their families (lists, hashes, sets, ...). */
+export interface ObjectValue {
+  readonly type: 'list' | 'set' | 'zset' | 'hash' | 'stream';
+}
+
+export type Value = string | ObjectValue;
+
+export type TypeName = 'string' | ObjectValue['type'];
+
+export function typeOf(v: Value): TypeName {
+  return typeof v === 'string' ? 'string' : v.type;
+}
