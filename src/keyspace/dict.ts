@@ -124,16 +124,16 @@ export class Dict<V> {
       const idx = this.splitIdx++;
       const b = this.buckets[idx];
       if (b === undefined) continue;
-      let moved: Map<string, V> | undefined;
+      // Both halves go into fresh Maps: a Map never shrinks its table after
+      // deletes, so keeping the old one would waste half its capacity.
+      const keep = new Map<string, V>();
+      const moved = new Map<string, V>();
       for (const [k, v] of b) {
-        if ((hashKey(k) & newMask) !== idx) {
-          if (moved === undefined) moved = new Map();
-          moved.set(k, v);
-          b.delete(k);
-        }
+        if ((hashKey(k) & newMask) === idx) keep.set(k, v);
+        else moved.set(k, v);
       }
-      if (moved !== undefined) this.buckets[idx + oldSize] = moved;
-      if (b.size === 0) this.buckets[idx] = undefined;
+      this.buckets[idx] = keep.size === 0 ? undefined : keep;
+      this.buckets[idx + oldSize] = moved.size === 0 ? undefined : moved;
     }
     if (this.splitIdx >= oldSize) this.splitIdx = -1;
     return this.splitIdx < 0;

@@ -1,6 +1,0 @@
-/**
- * Generic keyspace commands.
- */
-import type { CommandDef } from './table.js';
-
-export const keyspaceCommands: CommandDef[] = [];
