@@ -3,7 +3,7 @@
  */
 import { clientCommands } from './client.js';
 import { connectionCommands } from './connection.js';
-import { keyspaceCommands } from './keyspace.js';
+import { keyspaceCommands } from './keyspace/index.js';
 import { serverCommands } from './server-admin.js';
 import { stringCommands } from './strings.js';
 import type { CommandDef } from './table.js';

@@ -1,0 +1,148 @@
+/**
+ * OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP.
+ *
+ * Deviation (memory per key matters more): respite keeps no per-key access
+ * time or LFU counter. Redis stores 24 bits of LRU/LFU data in every object
+ * header; we would need a side table costing tens of bytes per key. So:
+ * - IDLETIME replies 0 (the key counts as just used) unless an LFU policy is
+ *   set, where it fails with Redis's error;
+ * - FREQ fails unless an LFU policy is set, and then replies 0 (the counter
+ *   of a key that decayed fully).
+ * Eviction policies that need these (LRU/LFU) sample something else.
+ */
+import { fail } from '../../errors.js';
+import type { Client } from '../../net/client.js';
+import { parseInt64 } from '../../types/int64.js';
+import type { Value } from '../../types/value.js';
+import type { CommandDef } from '../table.js';
+
+/** Redis's OBJ_SHARED_INTEGERS: 0..9999 are shared objects. */
+const SHARED_INTEGERS = 10000;
+/** OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT shows for a shared object. */
+const SHARED_REFCOUNT = 2147483647;
+/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+const EMBSTR_LIMIT = 44;
+
+/**
+ * Redis's encoding of a string value as SET stores it: "int" for a canonical
+ * int64 of at most 20 chars, "embstr" up to 44 bytes, else "raw".
+ * Strings built by APPEND/SETRANGE are "raw" in Redis whatever their length;
+ * we only see the value, so those report as if SET had stored them.
+ */
+export function localStringEncoding(s: string): 'int' | 'embstr' | 'raw' {
+  if (s.length <= 20 && parseInt64(s) !== null) return 'int';
+  return s.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
+}
+
+/** The encoding name of any value; aggregate types report their own. */
+function encodingOf(v: Value): string {
+  if (typeof v === 'string') return localStringEncoding(v);
+  const e = (v as { encoding?: string | (() => string) }).encoding;
+  if (typeof e === 'function') return e.call(v);
+  if (typeof e === 'string') return e;
+  return v.type === 'list' ? 'quicklist' : v.type === 'stream' ? 'stream' : 'hashtable';
+}
+
+function maxmemoryPolicy(c: Client): string {
+  try {
+    return c.server.config.get('maxmemory-policy');
+  } catch {
+    return 'noeviction';
+  }
+}
+
+function lfuPolicy(c: Client): boolean {
+  return maxmemoryPolicy(c).endsWith('-lfu');
+}
+
+/** Whether the value is one of Redis's shared integer objects. */
+function isSharedInteger(c: Client, v: Value): boolean {
+  if (typeof v !== 'string' || v.length > 4) return false;
+  const n = parseInt64(v);
+  if (n === null || n < 0 || n >= SHARED_INTEGERS) return false;
+  // Why: with maxmemory set and an LRU/LFU policy Redis stops sharing integers
+  // (each object needs its own access data).
+  const policy = maxmemoryPolicy(c);
+  let maxmemory = 0;
+  try {
+    maxmemory = c.server.config.int('maxmemory');
+  } catch {
+    /* not configurable yet */
+  }
+  return maxmemory === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu'));
+}
+
+/** The value at key for OBJECT (no stats), or null reply and undefined. */
+function lookup(c: Client, key: string): Value | undefined {
+  const v = c.db.peek(key);
+  if (v === undefined) c.nil();
+  return v;
+}
+
+// OBJECT ENCODING key
+function encoding(c: Client, argv: string[]): void {
+  const v = lookup(c, argv[2]);
+  if (v !== undefined) c.bulk(encodingOf(v));
+}
+
+// OBJECT REFCOUNT key
+function refcount(c: Client, argv: string[]): void {
+  const v = lookup(c, argv[2]);
+  if (v !== undefined) c.integer(isSharedInteger(c, v) ? SHARED_REFCOUNT : 1);
+}
+
+// OBJECT IDLETIME key
+function idletime(c: Client, argv: string[]): void {
+  const v = lookup(c, argv[2]);
+  if (v === undefined) return;
+  if (lfuPolicy(c)) {
+    fail(
+      'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+    );
+  }
+  c.integer(0);
+}
+
+// OBJECT FREQ key
+function freq(c: Client, argv: string[]): void {
+  const v = lookup(c, argv[2]);
+  if (v === undefined) return;
+  if (!lfuPolicy(c)) {
+    fail(
+      'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+    );
+  }
+  c.integer(0);
+}
+
+const HELP = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+// OBJECT HELP
+function help(c: Client): void {
+  c.array(HELP.length);
+  for (const line of HELP) c.simple(line);
+}
+
+export const objectCommands: CommandDef[] = [
+  { name: 'object|encoding', handler: encoding },
+  { name: 'object|refcount', handler: refcount },
+  { name: 'object|idletime', handler: idletime },
+  { name: 'object|freq', handler: freq },
+  { name: 'object|help', handler: help },
+];
