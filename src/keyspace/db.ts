@@ -18,6 +18,12 @@ export interface KeyspaceHost {
 export class Database {
   dict = new Dict<Value>();
   expires = new Dict<number>();
+  /**
+   * Keys whose string value must report a non-default OBJECT ENCODING (set by
+   * APPEND/SETRANGE/INCRBYFLOAT, see types/strings.ts); null until first used.
+   * Any overwrite or removal of the key drops its entry.
+   */
+  encodingOverrides: Map<string, 'raw' | 'embstr'> | null = null;
 
   constructor(
     readonly id: number,
@@ -54,6 +60,7 @@ export class Database {
     if (when === undefined || when > this.host.now()) return false;
     this.dict.delete(key);
     this.expires.delete(key);
+    if (this.encodingOverrides !== null) this.encodingOverrides.delete(key);
     this.host.keyExpired(this, key);
     return true;
   }
@@ -62,11 +69,13 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): void {
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (this.encodingOverrides !== null) this.encodingOverrides.delete(key);
   }
 
   delete(key: string): boolean {
     if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
+    if (this.encodingOverrides !== null) this.encodingOverrides.delete(key);
     return true;
   }
 
@@ -89,6 +98,7 @@ export class Database {
     const n = this.dict.size;
     this.dict = new Dict();
     this.expires = new Dict();
+    this.encodingOverrides = null;
     return n;
   }
 
@@ -96,5 +106,6 @@ export class Database {
   swapWith(other: Database): void {
     [this.dict, other.dict] = [other.dict, this.dict];
     [this.expires, other.expires] = [other.expires, this.expires];
+    [this.encodingOverrides, other.encodingOverrides] = [other.encodingOverrides, this.encodingOverrides];
   }
 }
