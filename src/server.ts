@@ -7,7 +7,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { ALL_COMMANDS } from './commands/index.js';
-import { CommandTable } from './commands/table.js';
+import { CommandTable, type CommandStats } from './commands/table.js';
 import { Config, type ConfigValues } from './config/config.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
 import { activeExpireCycle, type ExpireCursor } from './keyspace/expiry.js';
@@ -65,6 +65,7 @@ export class Server implements KeyspaceHost {
 
   constructor(opts: ServerOptions = {}) {
     this.clock = opts.clock ?? Date.now;
+    this.customClock = opts.clock !== undefined;
     if (opts.log !== undefined) this.logger.sink = opts.log;
     this.config = new Config(opts.config ?? {});
     this.startedAt = this.clock();
@@ -91,10 +92,40 @@ export class Server implements KeyspaceHost {
     return this.cmdTime;
   }
 
-  /** Samples the clock once; everything the next command does sees this time. */
-  freezeTime(): void {
-    this.cmdTime = this.clock();
+  /**
+   * Samples the clock once; everything the next command does sees this time.
+   * With the default clock, a `performance.now()` reading the caller already
+   * took is reused (wall time = monotonic time + an offset resynced by the
+   * cron), so a command costs one clock read, not two.
+   */
+  freezeTime(perfNow = performance.now()): void {
+    this.cmdTime = this.customClock ? this.clock() : Math.floor(this.wallOffset + perfNow);
   }
+
+  private readonly customClock: boolean;
+  private timedStats: CommandStats | null = null;
+  private timedStart = 0;
+
+  /**
+   * Starts timing a command for INFO commandstats and returns the
+   * `performance.now()` reading. A command's time runs until the next one
+   * starts or `endTiming()` closes the batch: one clock read per command.
+   */
+  beginTiming(stats: CommandStats): number {
+    const t = performance.now();
+    if (this.timedStats !== null) this.timedStats.usec += (t - this.timedStart) * 1000;
+    this.timedStats = stats;
+    this.timedStart = t;
+    return t;
+  }
+
+  /** Closes the timing of the last command executed (end of a read batch). */
+  endTiming(): void {
+    if (this.timedStats === null) return;
+    this.timedStats.usec += (performance.now() - this.timedStart) * 1000;
+    this.timedStats = null;
+  }
+  private wallOffset = Date.now() - performance.now();
 
   requiresAuth(): boolean {
     return this.password !== '';
@@ -281,6 +312,7 @@ export class Server implements KeyspaceHost {
 
   /** Periodic work, like Redis's serverCron: active expiry, idle clients, incremental rehash. */
   serverCron(): void {
+    this.wallOffset = Date.now() - performance.now();
     this.freezeTime();
     if (this.activeExpireEnabled) activeExpireCycle(this, this.expireCursor, 1000 / this.config.int('hz') / 4);
     if (this.idleTimeoutSec > 0) {

@@ -77,11 +77,11 @@ function rejected(c: Client, cmd: Command | undefined): void {
  */
 export function call(c: Client, cmd: Command, argv: string[], nested = false): void {
   const server = c.server;
-  if (!nested) server.freezeTime();
+  const start = server.beginTiming(cmd.stats);
+  if (!nested) server.freezeTime(start);
   if (server.monitors.size !== 0 && !cmd.has(CmdFlag.SkipMonitor) && !cmd.has(CmdFlag.Admin)) server.feedMonitors(c, argv);
   const errorsBefore = server.stats.errorReplies;
   const mark = c.out.length;
-  const start = performance.now();
   try {
     cmd.handler!(c, argv);
   } catch (e) {
@@ -92,7 +92,6 @@ export function call(c: Client, cmd: Command, argv: string[], nested = false): v
     }
   }
   const stats = cmd.stats;
-  stats.usec += (performance.now() - start) * 1000;
   stats.calls++;
   if (server.stats.errorReplies !== errorsBefore) stats.failedCalls++;
   server.stats.commandsProcessed++;

@@ -100,6 +100,7 @@ export class Client extends ReplyWriter {
       this.server.log('verbose', `Protocol error (${e.message}) from client: id=${this.id} addr=${this.addr}`);
       this.closeAfterReply = true;
     }
+    this.server.endTiming();
     this.flush();
   }
 

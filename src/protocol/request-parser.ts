@@ -67,6 +67,10 @@ export class RequestParser {
    * @throws ProtocolError with Redis's message; the stream is unusable after.
    */
   next(): string[] | null {
+    if (this.argsLeft === 0 && this.pos < this.buf.length && this.buf[this.pos] === 42) {
+      const argv = this.completeMultibulk();
+      if (argv !== undefined) return argv;
+    }
     for (;;) {
       if (this.argsLeft === 0) {
         if (this.big !== null) throw new ProtocolError('internal: big argument outside multibulk');
@@ -131,6 +135,66 @@ export class RequestParser {
       this.argv = [];
       return argv;
     }
+  }
+
+  /** The last command name seen; reused when the next one has the same bytes. */
+  private lastName = '';
+
+  /**
+   * The command name at buf[p, p+l). Clients usually repeat the same few
+   * commands, so reusing the previous string saves an allocation and lets the
+   * command lookup hit a string whose hash V8 has already computed.
+   */
+  private commandName(buf: Latin1Buffer, p: number, l: number): string {
+    const last = this.lastName;
+    if (last.length === l) {
+      let j = 0;
+      while (j < l && buf[p + j] === last.charCodeAt(j)) j++;
+      if (j === l) return last;
+    }
+    const name = buf.latin1Slice(p, p + l);
+    if (l <= 32) this.lastName = name;
+    return name;
+  }
+
+  /**
+   * Fast path for the common case: a well-formed multibulk command that is
+   * entirely in the buffer. Plain byte loops, no state changes unless it
+   * succeeds. Returns undefined for anything else (incomplete input, odd
+   * lengths, errors), which the general path then handles with Redis's rules.
+   */
+  private completeMultibulk(): string[] | undefined {
+    const buf = this.buf;
+    const len = buf.length;
+    let p = this.pos + 1;
+    let c = 0;
+    let n = 0;
+    const digits = p;
+    while (p < len && (c = buf[p]) >= 48 && c <= 57) {
+      n = n * 10 + c - 48;
+      p++;
+    }
+    if (p === digits || p + 1 >= len || c !== 13 || buf[digits] === 48 || n > 1024 * 1024) return undefined;
+    if (!this.authenticated && n > 10) return undefined;
+    p += 2;
+    const argv: string[] = [];
+    for (let i = 0; i < n; i++) {
+      if (p >= len || buf[p] !== 36) return undefined;
+      const start = ++p;
+      let l = 0;
+      while (p < len && (c = buf[p]) >= 48 && c <= 57) {
+        l = l * 10 + c - 48;
+        p++;
+      }
+      if (p === start || p + 1 >= len || c !== 13 || (buf[start] === 48 && p - start > 1) || l > this.maxBulkLen) return undefined;
+      if (!this.authenticated && l > 16384) return undefined;
+      p += 2;
+      if (p + l + 2 > len) return undefined;
+      argv.push(i === 0 ? this.commandName(buf, p, l) : buf.latin1Slice(p, p + l));
+      p += l + 2;
+    }
+    this.pos = p;
+    return argv;
   }
 
   /**
