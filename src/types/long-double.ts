@@ -92,10 +92,6 @@ const INF = /^([+-]?)(?:inf|infinity)$/i;
  */
 export function parseLongDouble(s: string): LongDouble | null {
   if (s.length === 0 || s.length >= 5120) return null;
-  // Why: Redis copies the bytes into a C string, so strtold stops at a NUL
-  // byte and "1\0junk" reads as 1.
-  const nul = s.indexOf('\0');
-  if (nul >= 0) s = s.slice(0, nul);
   let m = DECIMAL.exec(s);
   if (m !== null) return parseDecimal(m[1] === '-', (m[2] ?? '') + (m[3] ?? m[4] ?? ''), (m[3] ?? m[4] ?? '').length, m[5]);
   m = HEX.exec(s);
