@@ -168,6 +168,29 @@ describe('differential keyspace: generic commands', { skip: oracleSkip }, () => 
       if (!/^:\d+\r\n$/.test(idle)) throw new Error(`IDLETIME reply ${idle}`);
     });
 
+    it(`RENAME, COPY and MOVE keep the string encoding (RESP${resp})`, async () => {
+      const p = P();
+      await p.same('SET', 'n', '5');
+      await p.same('APPEND', 'r', '12');
+      await p.same('APPEND', 'r', '3');
+      await p.same('INCRBYFLOAT', 'f', '1');
+      for (const k of ['n', 'r', 'f']) {
+        await p.same('COPY', k, `${k}2`);
+        await p.same('OBJECT', 'ENCODING', `${k}2`);
+        await p.same('RENAME', `${k}2`, `${k}3`);
+        await p.same('OBJECT', 'ENCODING', `${k}3`);
+        await p.same('MOVE', `${k}3`, '4');
+        await p.same('COPY', k, `${k}4`, 'DB', '5');
+        await p.same('OBJECT', 'ENCODING', k);
+        await p.same('OBJECT', 'REFCOUNT', k);
+      }
+      await p.same('SELECT', '4');
+      for (const k of ['n3', 'r3', 'f3']) await p.same('OBJECT', 'ENCODING', k);
+      await p.same('SELECT', '5');
+      for (const k of ['n4', 'r4', 'f4']) await p.same('OBJECT', 'ENCODING', k);
+      await p.same('SELECT', '0');
+    });
+
     it(`binary keys (RESP${resp})`, async () => {
       const p = P();
       await p.same('SET', BIN_A, BIN_B);

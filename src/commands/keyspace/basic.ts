@@ -5,6 +5,7 @@ import { Err, fail } from '../../errors.js';
 import type { Database } from '../../keyspace/db.js';
 import type { Client } from '../../net/client.js';
 import { parseInt64 } from '../../types/int64.js';
+import { noteEncoding, stringEncoding } from '../../types/strings.js';
 import { typeOf, type Value } from '../../types/value.js';
 import { isWord } from '../args.js';
 import type { CommandDef } from '../table.js';
@@ -20,6 +21,18 @@ export function int32Arg(s: string, msg?: string): number {
   if (n === null) fail(msg ?? Err.notInteger);
   if (typeof n !== 'number' || n < -2147483648 || n > 2147483647) fail(msg ?? INT32_RANGE);
   return n;
+}
+
+/**
+ * Stores `v` at dst/dstKey with the TTL and string encoding it had at
+ * src/srcKey (RENAME, MOVE and COPY keep both; Redis moves or duplicates the
+ * object with its encoding).
+ */
+function placeLike(src: Database, srcKey: string, dst: Database, dstKey: string, v: Value, when: number): void {
+  const enc = typeof v === 'string' ? stringEncoding(v, src, srcKey) : null;
+  dst.set(dstKey, v);
+  if (when !== -1) dst.setExpire(dstKey, when);
+  if (enc !== null) noteEncoding(dst, dstKey, v as string, enc);
 }
 
 /** The database with index `id`, or ERR DB index is out of range. */
@@ -101,9 +114,8 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): boolean {
     if (nx) return false;
     db.delete(dst);
   }
+  placeLike(db, src, db, dst, v, when);
   db.delete(src);
-  db.set(dst, v);
-  if (when !== -1) db.setExpire(dst, when);
   c.server.keyChanged(db, src, 'g', 'rename_from');
   c.server.keyChanged(db, dst, 'g', 'rename_to');
   c.server.propagate(db.id, argv);
@@ -136,8 +148,7 @@ function move(c: Client, argv: string[]): void {
     return;
   }
   const when = src.getExpire(key);
-  dst.set(key, v);
-  if (when !== -1) dst.setExpire(key, when);
+  placeLike(src, key, dst, key, v, when);
   src.delete(key);
   c.server.keyChanged(src, key, 'g', 'move_from');
   c.server.keyChanged(dst, key, 'g', 'move_to');
@@ -170,8 +181,7 @@ function copy(c: Client, argv: string[]): void {
     }
     dst.delete(newkey);
   }
-  dst.set(newkey, cloneValue(v));
-  if (when !== -1) dst.setExpire(newkey, when);
+  placeLike(src, key, dst, newkey, cloneValue(v), when);
   c.server.keyChanged(dst, newkey, 'g', 'copy_to');
   c.server.propagate(src.id, argv);
   c.integer(1);

@@ -13,6 +13,8 @@
 import { fail } from '../../errors.js';
 import type { Client } from '../../net/client.js';
 import { parseInt64 } from '../../types/int64.js';
+import type { Database } from '../../keyspace/db.js';
+import { stringEncoding } from '../../types/strings.js';
 import type { Value } from '../../types/value.js';
 import type { CommandDef } from '../table.js';
 
@@ -20,23 +22,9 @@ import type { CommandDef } from '../table.js';
 const SHARED_INTEGERS = 10000;
 /** OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT shows for a shared object. */
 const SHARED_REFCOUNT = 2147483647;
-/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
-const EMBSTR_LIMIT = 44;
-
-/**
- * Redis's encoding of a string value as SET stores it: "int" for a canonical
- * int64 of at most 20 chars, "embstr" up to 44 bytes, else "raw".
- * Strings built by APPEND/SETRANGE are "raw" in Redis whatever their length;
- * we only see the value, so those report as if SET had stored them.
- */
-export function localStringEncoding(s: string): 'int' | 'embstr' | 'raw' {
-  if (s.length <= 20 && parseInt64(s) !== null) return 'int';
-  return s.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
-}
-
-/** The encoding name of any value; aggregate types report their own. */
-function encodingOf(v: Value): string {
-  if (typeof v === 'string') return localStringEncoding(v);
+/** The encoding name of the value at key; aggregate types report their own. */
+function encodingOf(db: Database, key: string, v: Value): string {
+  if (typeof v === 'string') return stringEncoding(v, db, key);
   const e = (v as { encoding?: string | (() => string) }).encoding;
   if (typeof e === 'function') return e.call(v);
   if (typeof e === 'string') return e;
@@ -55,9 +43,13 @@ function lfuPolicy(c: Client): boolean {
   return maxmemoryPolicy(c).endsWith('-lfu');
 }
 
-/** Whether the value is one of Redis's shared integer objects. */
-function isSharedInteger(c: Client, v: Value): boolean {
-  if (typeof v !== 'string' || v.length > 4) return false;
+/**
+ * Whether the value at key is one of Redis's shared integer objects. Deviation:
+ * a COPY of a shared integer is a private object in Redis (REFCOUNT 1); we
+ * report the shared count since values carry no identity.
+ */
+function isSharedInteger(c: Client, key: string, v: Value): boolean {
+  if (typeof v !== 'string' || v.length > 4 || stringEncoding(v, c.db, key) !== 'int') return false;
   const n = parseInt64(v);
   if (n === null || n < 0 || n >= SHARED_INTEGERS) return false;
   // Why: with maxmemory set and an LRU/LFU policy Redis stops sharing integers
@@ -82,13 +74,13 @@ function lookup(c: Client, key: string): Value | undefined {
 // OBJECT ENCODING key
 function encoding(c: Client, argv: string[]): void {
   const v = lookup(c, argv[2]);
-  if (v !== undefined) c.bulk(encodingOf(v));
+  if (v !== undefined) c.bulk(encodingOf(c.db, argv[2], v));
 }
 
 // OBJECT REFCOUNT key
 function refcount(c: Client, argv: string[]): void {
   const v = lookup(c, argv[2]);
-  if (v !== undefined) c.integer(isSharedInteger(c, v) ? SHARED_REFCOUNT : 1);
+  if (v !== undefined) c.integer(isSharedInteger(c, argv[2], v) ? SHARED_REFCOUNT : 1);
 }
 
 // OBJECT IDLETIME key
