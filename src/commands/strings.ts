@@ -108,6 +108,13 @@ function expireAtMs(c: Client, arg: string, flags: number, cmd: string): number 
   return Number(ms);
 }
 
+/** SET's argv minus its GET options: Redis 7.0 propagates SET ... GET without them. */
+function withoutGet(argv: string[]): string[] {
+  const out = argv.slice(0, 3);
+  for (let i = 3; i < argv.length; i++) if (optWord(argv[i]) !== 'GET') out.push(argv[i]);
+  return out;
+}
+
 function replyOld(c: Client, old: string | undefined): void {
   if (old === undefined) c.nil();
   else c.bulk(old);
@@ -142,7 +149,7 @@ function set(c: Client, argv: string[]): void {
     c.server.keyChanged(db, key, 'g', 'expire');
     // Relative expiries are propagated as absolute ones so replays agree.
     c.server.propagate(db.id, ['SET', key, value, 'PXAT', String(expireAt)]);
-  } else c.server.propagate(db.id, argv);
+  } else c.server.propagate(db.id, flags & Opt.GET ? withoutGet(argv) : argv);
   if (flags & Opt.GET) replyOld(c, old);
   else c.ok();
 }
