@@ -448,13 +448,19 @@ describe('differential: string commands', { skip: oracleSkip }, () => {
     await enc('y');
   });
 
-  // todo until OBJECT ENCODING (keyspace/object.ts) calls stringEncoding(value, db, key).
-  it('OBJECT ENCODING command agrees for strings', { todo: 'object.ts must use stringEncoding(v, db, key)' }, async () => {
+  it('OBJECT ENCODING command agrees for strings', async () => {
     await p.same('SET', 'i', '12345');
     await p.same('OBJECT', 'ENCODING', 'i');
     await p.same('APPEND', 'i', '6');
     await p.same('OBJECT', 'ENCODING', 'i');
     await p.same('INCRBYFLOAT', 'f', '3');
     await p.same('OBJECT', 'ENCODING', 'f');
+    await p.same('SETRANGE', 'r', '2', 'ab');
+    await p.same('OBJECT', 'ENCODING', 'r');
+    await p.same('INCR', 'r2');
+    await p.same('APPEND', 'r2', '5');
+    await p.same('OBJECT', 'ENCODING', 'r2');
+    await p.same('INCR', 'r2');
+    await p.same('OBJECT', 'ENCODING', 'r2');
   });
 });
