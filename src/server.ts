@@ -11,6 +11,7 @@ import { CommandTable, type CommandStats } from './commands/table.js';
 import { Config, type ConfigValues } from './config/config.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
 import { activeExpireCycle, type ExpireCursor } from './keyspace/expiry.js';
+import { HeapCompactor } from './heap-compaction.js';
 import { Logger, type LogLevel } from './log.js';
 import { Client } from './net/client.js';
 import { createStats, type Stats } from './stats.js';
@@ -103,6 +104,9 @@ export class Server implements KeyspaceHost {
   }
 
   private readonly customClock: boolean;
+  /** performance.now() of the last command started (idle detection). */
+  private lastCommandAt = 0;
+  readonly compactor = new HeapCompactor();
   private timedStats: CommandStats | null = null;
   private timedStart = 0;
 
@@ -113,6 +117,7 @@ export class Server implements KeyspaceHost {
    */
   beginTiming(stats: CommandStats): number {
     const t = performance.now();
+    this.lastCommandAt = t;
     if (this.timedStats !== null) this.timedStats.usec += (t - this.timedStart) * 1000;
     this.timedStats = stats;
     this.timedStart = t;
@@ -325,6 +330,7 @@ export class Server implements KeyspaceHost {
       db.dict.rehashStep(16);
       db.expires.rehashStep(16);
     }
+    if (this.config.directive('activedefrag') !== undefined && this.config.bool('activedefrag')) this.compactor.maybeCompact(this.lastCommandAt);
   }
 
   /** Stops listening and disconnects everyone. */
