@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { readReply, type RespValue } from '../../src/protocol/resp-reader.js';
 import { DiffEnv } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
+import { parseScanReply } from '../support/scan.js';
 import { GLOB_KEYS, GLOB_PATTERNS } from '../support/glob-cases.js';
 import type { RawClient } from '../support/raw-client.js';
 
 const L = (s: string): Buffer => Buffer.from(s, 'latin1');
-
-/** Parses a SCAN reply into its cursor and keys. */
-export function parseScanReply(raw: string): { cursor: string; keys: string[] } {
-  const r: RespValue = readReply(Buffer.from(raw, 'latin1'))![0];
-  assert.ok(r.t === 'array' && r.v !== null && r.v.length === 2, `bad SCAN reply ${raw}`);
-  const [cur, list] = r.v;
-  assert.ok(cur.t === 'bulk' && list.t === 'array' && list.v !== null);
-  return { cursor: String(cur.v), keys: list.v.map((k) => String((k as { v: string }).v)) };
-}
 
 /** A complete SCAN iteration; returns every key seen (with repeats) and the number of calls. */
 async function fullScan(cl: RawClient, extra: string[]): Promise<{ keys: string[]; calls: number }> {
