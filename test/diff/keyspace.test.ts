@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
@@ -209,6 +210,27 @@ describe('differential keyspace: generic commands', { skip: oracleSkip }, () => 
       await p.same('DEL', BIN_A, BIN_B);
     });
   }
+
+  it('keyspace_hits and keyspace_misses count the same lookups as Redis', async () => {
+    const p = env.pair;
+    const stats = env.server.server.stats;
+    const oracleStats = async (): Promise<[number, number]> => {
+      const info = await p.redis.call('INFO', 'stats');
+      return [Number(/keyspace_hits:(\d+)/.exec(info)![1]), Number(/keyspace_misses:(\d+)/.exec(info)![1])];
+    };
+    await p.same('SET', 'a', '1');
+    const [h0, m0] = await oracleStats();
+    const [oh0, om0] = [stats.keyspaceHits, stats.keyspaceMisses];
+    const cmds = [
+      ['OBJECT', 'ENCODING', 'a'], ['OBJECT', 'REFCOUNT', 'zz'], ['TTL', 'a'], ['PTTL', 'zz'], ['EXPIRETIME', 'a'], ['TYPE', 'a'],
+      ['EXISTS', 'a', 'zz', 'a'], ['TOUCH', 'a', 'zz'], ['RENAME', 'a', 'b'], ['COPY', 'b', 'c'], ['COPY', 'zz', 'c'],
+      ['MOVE', 'b', '3'], ['PERSIST', 'c'], ['EXPIRE', 'c', '100'], ['RANDOMKEY'], ['KEYS', '*'], ['SCAN', '0'],
+      ['SCAN', '0', 'TYPE', 'string'], ['DEL', 'c', 'zz'], ['RENAMENX', 'zz', 'y'],
+    ];
+    for (const cmd of cmds) await p.same(...cmd);
+    const [h1, m1] = await oracleStats();
+    assert.deepEqual([stats.keyspaceHits - oh0, stats.keyspaceMisses - om0], [h1 - h0, m1 - m0]);
+  });
 
   it('OBJECT FREQ and IDLETIME under an LFU policy', async (t) => {
     const p = env.pair;

@@ -64,9 +64,9 @@ function isSharedInteger(c: Client, key: string, v: Value): boolean {
   return maxmemory === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu'));
 }
 
-/** The value at key for OBJECT (no stats), or null reply and undefined. */
+/** The value at key for OBJECT (a read lookup: counts a hit or miss), or null reply and undefined. */
 function lookup(c: Client, key: string): Value | undefined {
-  const v = c.db.peek(key);
+  const v = c.db.get(key);
   if (v === undefined) c.nil();
   return v;
 }
