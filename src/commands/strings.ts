@@ -368,7 +368,7 @@ function decrby(c: Client, argv: string[]): void {
   const n = int64Arg(argv[2]);
   // Why: -LLONG_MIN does not exist, so Redis rejects it before looking at the key.
   if (n === INT64_MIN) fail('ERR decrement would overflow');
-  incrBy(c, argv, typeof n === 'number' ? -n : -n);
+  incrBy(c, argv, typeof n === 'number' ? -n : -n /* bigint */);
 }
 
 // INCRBYFLOAT key increment

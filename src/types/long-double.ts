@@ -130,7 +130,10 @@ function parseHex(neg: boolean, digits: string, fracLen: number, expText: string
   return r.inf || r.m === 0n ? null : r;
 }
 
-/** Exact sum rounded once to a long double (an infinity when it overflows). */
+/**
+ * Exact sum rounded once to a long double. `inf` is set when the result
+ * overflows, is infinite, or is NaN (inf + -inf): INCRBYFLOAT rejects all three.
+ */
 export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
   if (a.inf || b.inf) {
     if (a.inf && b.inf && a.neg !== b.neg) return { neg: false, m: 0n, e: 0, inf: true }; // NaN: caller rejects
@@ -144,11 +147,6 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
   const sum = (a.neg ? -sa : sa) + (b.neg ? -sb : sb);
   if (sum === 0n) return ZERO;
   return roundLongDouble(sum < 0n, sum < 0n ? -sum : sum, e);
-}
-
-/** True for an infinity or the NaN from inf + -inf (INCRBYFLOAT rejects both). */
-export function isNonFinite(x: LongDouble): boolean {
-  return x.inf;
 }
 
 const TEN17 = 10n ** 17n;

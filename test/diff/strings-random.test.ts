@@ -125,4 +125,36 @@ describe('differential: randomized string command sequences', { skip: oracleSkip
       for (const k of KEYS) await p.same('GET', k);
     });
   }
+
+  it('1000 random INCRBYFLOAT pairs (long double arithmetic and printing)', async () => {
+    const seed = testSeed(4242);
+    const r = new Rng(seed);
+    const p = env.pair;
+    const num = (): string => {
+      const sign = r.chance(0.5) ? '-' : '';
+      switch (r.int(0, 4)) {
+        case 0:
+          return `${sign}${r.int(0, 1e9)}.${String(r.int(0, 1e9)).padStart(9, '0')}${r.int(0, 999999)}`;
+        case 1:
+          return `${sign}${(r.next() * 10).toFixed(r.int(0, 20))}e${r.int(-60, 60)}`;
+        case 2:
+          return `${sign}${r.int(0, 2 ** 53)}${r.chance(0.5) ? '.' + r.int(0, 99) : ''}`;
+        case 3:
+          return `${sign}${r.next()}e${r.pick([-4950, -4940, -330, 300, 4000, 4931])}`;
+        default:
+          return sign + r.pick(INT_EDGES) + r.pick(['', '.5', '.25', '.1', '0']);
+      }
+    };
+    for (let i = 0; i < 1000; i++) {
+      const a = num();
+      const b = num();
+      try {
+        await p.same('SET', 'f', a);
+        await p.same('INCRBYFLOAT', 'f', b);
+      } catch (e) {
+        (e as Error).message += ` (seed ${seed}, step ${i}: ${a} + ${b})`;
+        throw e;
+      }
+    }
+  });
 });
