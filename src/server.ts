@@ -7,8 +7,10 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { ALL_COMMANDS } from './commands/index.js';
+import { call } from './commands/dispatch.js';
 import { CommandTable, type CommandStats } from './commands/table.js';
 import { Config, type ConfigValues } from './config/config.js';
+import { BlockingManager } from './keyspace/blocking.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
 import { activeExpireCycle, type ExpireCursor } from './keyspace/expiry.js';
 import { HeapCompactor } from './heap-compaction.js';
@@ -107,6 +109,8 @@ export class Server implements KeyspaceHost {
   /** performance.now() of the last command started (idle detection). */
   private lastCommandAt = 0;
   readonly compactor = new HeapCompactor();
+  /** Clients blocked on keys (BLPOP & co.). */
+  readonly blocking = new BlockingManager((c, cmd, argv) => call(c, cmd, argv));
   private timedStats: CommandStats | null = null;
   private timedStart = 0;
 
@@ -224,6 +228,7 @@ export class Server implements KeyspaceHost {
   unlinkClient(c: Client): void {
     if (!this.clients.delete(c.id)) return;
     this.monitors.delete(c);
+    this.blocking.drop(c);
     this.onClientGone?.(c);
   }
 

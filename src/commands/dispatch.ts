@@ -95,6 +95,8 @@ export function call(c: Client, cmd: Command, argv: string[], nested = false): v
   stats.calls++;
   if (server.stats.errorReplies !== errorsBefore) stats.failedCalls++;
   server.stats.commandsProcessed++;
+  // Clients blocked on keys this command fed are served once it is complete.
+  if (!nested) server.blocking.handleReady();
   c.lastCommand = cmd;
   if (c.replyOff || c.replySkip) {
     c.out = c.out.slice(0, mark);

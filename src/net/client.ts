@@ -7,6 +7,7 @@
 import type net from 'node:net';
 import { dispatch } from '../commands/dispatch.js';
 import type { Command } from '../commands/table.js';
+import type { BlockState } from '../keyspace/blocking.js';
 import type { Database } from '../keyspace/db.js';
 import { ProtocolError, RequestParser } from '../protocol/request-parser.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
@@ -39,6 +40,10 @@ export class Client extends ReplyWriter {
   replySkip = false;
   replySkipNext = false;
   noEvict = false;
+  /** Non-null while blocked in BLPOP & co. (input processing waits). */
+  blocked: BlockState | null = null;
+  /** True while EXEC (or a script) runs this client's commands: blocking commands must not block. */
+  inExec = false;
   /** Set when the connection must close once pending replies are written. */
   closeAfterReply = false;
   closed = false;
@@ -89,14 +94,15 @@ export class Client extends ReplyWriter {
   /** Executes complete commands until input runs out or the client must stop. */
   processInput(): void {
     try {
-      while (!this.closeAfterReply && !this.closed && !this.paused) {
+      while (!this.closeAfterReply && !this.closed && !this.paused && this.blocked === null) {
         const argv = this.parser.next();
         if (argv === null) break;
         dispatch(this, argv);
       }
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
-      this.error(e.message);
+      // Redis sends protocol errors as generic errors: "-ERR Protocol error: ..."
+      this.error('ERR ' + e.message);
       this.server.log('verbose', `Protocol error (${e.message}) from client: id=${this.id} addr=${this.addr}`);
       this.closeAfterReply = true;
     }

@@ -1,0 +1,182 @@
+/**
+ * Blocked clients (BLPOP, BLMOVE, BZPOPMIN, ...), served first-blocked,
+ * first-served per key.
+ *
+ * A blocking command that finds nothing to do calls `block()`: the client
+ * stops processing its input and waits in a FIFO queue for each of its keys.
+ * A command that adds data to a key calls `signalReady(db, key)`. Ready keys
+ * are handled only after the command that signalled them (or the whole
+ * EXEC) has completed, by re-running each waiting client's command in
+ * order: if the handler can serve now it replies and the client is released;
+ * if it calls `block()` again the client keeps its place and its deadline.
+ */
+import type { Client } from '../net/client.js';
+import type { Command } from '../commands/table.js';
+import { parseDouble } from '../commands/args.js';
+import { fail } from '../errors.js';
+import type { Database } from './db.js';
+
+export interface BlockState {
+  cmd: Command;
+  argv: string[];
+  db: Database;
+  keys: string[];
+  /** Reply written when the timeout fires (nil array for BLPOP, nil for BLMOVE...). */
+  onTimeout: (c: Client) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class BlockingManager {
+  /** "<db>\0<key>" → clients waiting on it, in arrival order. */
+  private readonly waiting = new Map<string, Client[]>();
+  private ready = new Map<string, { db: Database; key: string }>();
+  /** Set while a blocked client's command is re-run. */
+  private retrying: Client | null = null;
+  private reblocked = false;
+  /** Re-runs a command for a blocked client (the dispatcher's call()). */
+  constructor(private readonly rerun: (c: Client, cmd: Command, argv: string[]) => void) {}
+
+  /** Number of clients currently blocked (INFO blocked_clients). */
+  blockedCount = 0;
+  /** Keys with at least one blocked client (INFO blocked_keys... and SIGNAL fast path). */
+  get keyCount(): number {
+    return this.waiting.size;
+  }
+
+  /**
+   * Blocks `c` on `keys` until one is served or `timeoutMs` (relative, 0 =
+   * forever) passes. Must be called by the handler of `cmd` with nothing
+   * replied yet. Called again during a retry, it keeps the client waiting as before.
+   */
+  block(c: Client, cmd: Command, argv: string[], keys: string[], timeoutMs: number, onTimeout: (c: Client) => void): void {
+    if (this.retrying === c) {
+      this.reblocked = true;
+      return;
+    }
+    keys = [...new Set(keys)];
+    const state: BlockState = { cmd, argv, db: c.db, keys, onTimeout, timer: undefined };
+    for (const key of keys) {
+      const id = slot(c.db, key);
+      let q = this.waiting.get(id);
+      if (q === undefined) this.waiting.set(id, (q = []));
+      q.push(c);
+    }
+    if (timeoutMs > 0) {
+      state.timer = setTimeout(() => this.timeout(c), timeoutMs);
+      state.timer.unref?.();
+    }
+    c.blocked = state;
+    this.blockedCount++;
+  }
+
+  /** True if some client waits on this key (cheap check for writers). */
+  hasWaiters(db: Database, key: string): boolean {
+    return this.waiting.size !== 0 && this.waiting.has(slot(db, key));
+  }
+
+  /** Marks a key as having new data; waiting clients are retried after the current command. */
+  signalReady(db: Database, key: string): void {
+    if (this.waiting.size === 0) return;
+    const id = slot(db, key);
+    if (this.waiting.has(id) && !this.ready.has(id)) this.ready.set(id, { db, key });
+  }
+
+  /** Serves clients waiting on keys signalled ready; loops while serving makes more keys ready. */
+  handleReady(): void {
+    while (this.ready.size !== 0) {
+      const batch = this.ready;
+      this.ready = new Map();
+      for (const [id, { db, key }] of batch) {
+        const q = this.waiting.get(id);
+        if (q === undefined) continue;
+        for (const c of [...q]) {
+          if (c.blocked === null || !db.exists(key)) break;
+          this.retry(c);
+        }
+      }
+    }
+  }
+
+  private retry(c: Client): void {
+    const st = c.blocked!;
+    this.retrying = c;
+    this.reblocked = false;
+    const savedDb = c.db;
+    c.db = st.db;
+    try {
+      this.rerun(c, st.cmd, st.argv);
+    } finally {
+      this.retrying = null;
+      c.db = savedDb;
+    }
+    if (!this.reblocked) this.release(c);
+  }
+
+  private timeout(c: Client): void {
+    const st = c.blocked;
+    if (st === null) return;
+    this.release(c);
+    st.onTimeout(c);
+  }
+
+  /**
+   * CLIENT UNBLOCK: ends the wait with the timeout reply, or with `error`.
+   * Returns false if the client was not blocked.
+   */
+  unblock(c: Client, error?: string): boolean {
+    const st = c.blocked;
+    if (st === null) return false;
+    this.release(c);
+    if (error === undefined) st.onTimeout(c);
+    else c.error(error);
+    return true;
+  }
+
+  /** Forgets a client (disconnect, RESET) without replying. */
+  drop(c: Client): void {
+    if (c.blocked !== null) this.remove(c);
+  }
+
+  /** Releases a client: out of every queue, timer cleared, input processing resumes. */
+  private release(c: Client): void {
+    this.remove(c);
+    // Resume the client's pipeline after the current command finishes.
+    queueMicrotask(() => {
+      c.flush();
+      if (!c.closed) c.processInput();
+    });
+  }
+
+  private remove(c: Client): void {
+    const st = c.blocked!;
+    if (st.timer !== undefined) clearTimeout(st.timer);
+    for (const key of st.keys) {
+      const id = slot(st.db, key);
+      const q = this.waiting.get(id);
+      if (q === undefined) continue;
+      const i = q.indexOf(c);
+      if (i >= 0) q.splice(i, 1);
+      if (q.length === 0) this.waiting.delete(id);
+    }
+    c.blocked = null;
+    this.blockedCount--;
+  }
+}
+
+function slot(db: Database, key: string): string {
+  return db.id + '\0' + key;
+}
+
+/**
+ * Parses a blocking timeout in seconds (a double, 0 = forever) into
+ * milliseconds, with Redis's errors. Returns the relative timeout.
+ */
+export function parseBlockTimeout(s: string): number {
+  const d = parseDouble(s);
+  if (d === null || Number.isNaN(d)) fail('ERR timeout is not a float or out of range');
+  if (d < 0) fail('ERR timeout is negative');
+  // Redis rounds up so a positive timeout below 1 ms does not mean "forever".
+  const ms = Math.ceil(d * 1000);
+  if (ms > Number.MAX_SAFE_INTEGER / 2) fail('ERR timeout is out of range');
+  return ms;
+}
