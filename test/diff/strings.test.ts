@@ -25,8 +25,9 @@ describe('differential: string commands', { skip: oracleSkip }, () => {
    * command here only checks the type.
    */
   async function makeList(key: string): Promise<void> {
-    await p.redis.call('RPUSH', key, 'x');
-    env.server.server.dbs[0].set(key, { type: 'list' } satisfies ObjectValue);
+    await p.redis.call('DEL', key);
+    assert.equal(await p.redis.call('RPUSH', key, 'x'), ':1\r\n');
+    env.server.server.dbs[0].set(key, { type: 'list', encoding: () => 'listpack' } satisfies ObjectValue);
   }
 
   it('GET and SET basics, binary keys and values', async () => {
@@ -117,6 +118,12 @@ describe('differential: string commands', { skip: oracleSkip }, () => {
     await p.same('EXISTS', 'z');
     await p.same('SET', 'l', 'v', 'XX');
     await p.same('GET', 'l');
+    // Plain writes replace a value of any type.
+    for (const cmd of [['SETEX', 'm', '100', 'v'], ['PSETEX', 'm', '100000', 'v'], ['MSET', 'm', 'v'], ['SET', 'm', 'v', 'EX', '100']]) {
+      await makeList('m');
+      await p.same(...cmd);
+      await p.same('GET', 'm');
+    }
   });
 
   it('SETNX SETEX PSETEX GETSET GETDEL', async () => {
