@@ -126,7 +126,14 @@ function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): voi
   }
   const t = Math.max(0, absolute ? when : when - c.server.now());
   // Why: seconds are rounded to nearest ((ms + 500) / 1000 in C integer math).
-  c.integer(ms ? t : Math.floor((t + 500) / 1000));
+  const out = ms ? t : Math.floor((t + 500) / 1000);
+  if (Number.isSafeInteger(out)) c.integer(out);
+  else {
+    // Beyond 2^53 the stored time is approximate; stay a valid int64 (so the
+    // common "PEXPIREAT k 9223372036854775807" reads back exactly).
+    const big = BigInt(out);
+    c.integer(big > INT64_MAX ? INT64_MAX : big);
+  }
 }
 
 // TTL key
