@@ -122,4 +122,28 @@ describe('active expiry', () => {
       await srv.close();
     }
   });
+
+  it('DEBUG SET-ACTIVE-EXPIRE 0 over a socket stops the cron from expiring keys', async (t) => {
+    const clock = { t: Date.now() };
+    const srv = await startServer({ hz: '100' }, { clock: () => clock.t });
+    const c = await RawClient.connect(srv.port, srv.host);
+    try {
+      if ((await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0')) !== '+OK\r\n') {
+        t.skip('DEBUG SET-ACTIVE-EXPIRE is not implemented yet');
+        return;
+      }
+      assert.equal(srv.server.activeExpireEnabled, false);
+      for (let i = 0; i < 20; i++) await c.call('SET', `k${i}`, 'v', 'PX', '10');
+      clock.t += 11;
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(srv.server.dbs[0].size, 20);
+      assert.equal(await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1'), '+OK\r\n');
+      const deadline = Date.now() + 3000;
+      while (srv.server.dbs[0].size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(srv.server.dbs[0].size, 0);
+    } finally {
+      c.close();
+      await srv.close();
+    }
+  });
 });
