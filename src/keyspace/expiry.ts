@@ -37,7 +37,7 @@ const cursors = new WeakMap<Dict<number>, number>();
 /**
  * Runs one cycle within `budgetMs` of wall time. Returns the number of keys
  * it expired. Counts expired_time_cap_reached_count when the budget ran out
- * and keeps expired_stale_perc as Redis's running average.
+ * and keeps expired_stale_perc (a percentage) as Redis's running average.
  */
 export function activeExpireCycle(server: Server, pos: ExpireCursor, budgetMs: number): number {
   const start = performance.now();
@@ -60,7 +60,8 @@ export function activeExpireCycle(server: Server, pos: ExpireCursor, budgetMs: n
     }
   }
   // Why: Redis smooths the stale share of what a cycle sampled (5% new, 95% old).
-  const perc = sampledAll > 0 ? expiredAll / sampledAll : 0;
+  // Kept as a percentage (0..100), the unit INFO's expired_stale_perc prints.
+  const perc = sampledAll > 0 ? (expiredAll * 100) / sampledAll : 0;
   server.stats.expiredStalePerc = perc * 0.05 + server.stats.expiredStalePerc * 0.95;
   return total;
 }
