@@ -10,6 +10,8 @@ export interface ObjectValue {
   readonly type: 'list' | 'set' | 'zset' | 'hash' | 'stream';
   /** What OBJECT ENCODING reports: listpack, quicklist, intset, hashtable, skiplist, stream. */
   encoding(): string;
+  /** A deep copy (COPY, and snapshots later). */
+  clone(): ObjectValue;
 }
 
 export type Value = string | ObjectValue;

@@ -27,7 +27,7 @@ describe('differential: string commands', { skip: oracleSkip }, () => {
   async function makeList(key: string): Promise<void> {
     await p.redis.call('DEL', key);
     assert.equal(await p.redis.call('RPUSH', key, 'x'), ':1\r\n');
-    env.server.server.dbs[0].set(key, { type: 'list', encoding: () => 'listpack' } satisfies ObjectValue);
+    env.server.server.dbs[0].set(key, { type: 'list', encoding: () => 'listpack', clone() { return this; } } satisfies ObjectValue);
   }
 
   it('GET and SET basics, binary keys and values', async () => {
