@@ -1,9 +1,77 @@
 /**
  * Command-line entry: `respite [/path/to/respite.conf] [--directive value ...]`,
- * the same shape as redis-server's.
+ * the same shape as redis-server's: the arguments after the optional file
+ * become config text appended to it, `-` reads more config from stdin.
  */
-import { applyConfigFile, applyConfigText, argsToConfigText, ConfigFileError } from './config/file.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Config, type ConfigValues } from './config/config.js';
+import { applyConfigText, argsToConfigText, ConfigFileError, fatalBlock, newLoadState, readConfigFile, type LoadState } from './config/file.js';
+import { strerror } from './config/values.js';
+import { formatLogLine } from './log.js';
 import { RESPITE_VERSION, REDIS_VERSION, Server } from './server.js';
+
+/** What the command line asked for, after loading every config source. */
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the config file, or null. */
+  file: string | null;
+  state: LoadState;
+}
+
+/**
+ * Loads the config file and command-line options into a Config, the way
+ * redis-server does (file text, then a newline, then the options). Throws
+ * ConfigFileError with the text to print.
+ */
+export function loadCommandLine(argv: readonly string[], readStdin: () => string = () => fs.readFileSync(0, 'latin1')): LoadedConfig {
+  const config = new Config();
+  let file: string | null = null;
+  let rest = argv;
+  if (rest.length > 0 && !rest[0].startsWith('-')) {
+    file = path.resolve(rest[0]);
+    rest = rest.slice(1);
+  }
+  const { text: options, stdin } = argsToConfigText(rest);
+  let text = file === null ? '' : readConfigFile(file);
+  if (stdin) text += readStdin();
+  if (options !== '') text += '\n' + options;
+  const state = newLoadState();
+  applyConfigText(config, text, state);
+  return { config, file, state };
+}
+
+/** The directives set away from their default that respite accepts but does not honour yet. */
+export function ineffectiveDirectives(config: Config): string[] {
+  return config
+    .all()
+    .filter((d) => !d.effect && !config.isDefault(d))
+    .map((d) => d.name);
+}
+
+/** Overrides that rebuild `config` inside a Server (values are canonical, so re-parsing keeps them). */
+function overrides(config: Config): ConfigValues {
+  const out: ConfigValues = {};
+  for (const d of config.all()) if (!config.isDefault(d) || d.name === 'dir') out[d.name] = config.get(d.name);
+  return out;
+}
+
+function die(text: string, toStdout = false): never {
+  if (toStdout) process.stdout.write(formatLogLine('warning', text, 'C') + '\n');
+  else process.stderr.write(text);
+  process.exit(1);
+}
+
+/** A log sink appending to `file`, reopened per line as Redis does (so log rotation works). */
+function fileSink(file: string): (line: string) => void {
+  return (line) => {
+    try {
+      fs.appendFileSync(file, line + '\n');
+    } catch {
+      /* Redis drops log lines it cannot write */
+    }
+  };
+}
 
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === '-v' || argv[0] === '--version') {
@@ -14,28 +82,30 @@ export async function main(argv: string[]): Promise<void> {
     console.log('Usage: respite [/path/to/respite.conf] [--directive value ...]\n       respite --port 7777\n       respite /etc/respite.conf --loglevel verbose');
     return;
   }
-  const server = new Server();
+  let loaded: LoadedConfig;
   try {
-    let rest = argv;
-    if (rest.length > 0 && !rest[0].startsWith('--')) {
-      applyConfigFile(server.config, rest[0]);
-      rest = rest.slice(1);
-    }
-    if (rest.length > 0) applyConfigText(server.config, argsToConfigText(rest), '');
+    loaded = loadCommandLine(argv);
   } catch (e) {
-    if (e instanceof ConfigFileError) {
-      process.stderr.write(e.message + '\n');
-      process.exit(1);
-    }
+    if (e instanceof ConfigFileError) die(e.message, e.asLogLine);
     throw e;
   }
-  server.log('notice', 'oO0OoO0OoO0Oo respite is starting oO0OoO0OoO0Oo');
-  server.log('notice', `respite version=${RESPITE_VERSION}, redis_version=${REDIS_VERSION}, bits=64, pid=${process.pid}, node=${process.version}, just started`);
-  for (const d of server.config.all()) {
-    if (!d.effect && server.config.get(d.name) !== d.default) {
-      server.log('warning', `WARNING: directive '${d.name}' is accepted but has no effect in this version of respite`);
+  const logfile = loaded.config.get('logfile');
+  if (logfile !== '') {
+    try {
+      fs.appendFileSync(logfile, '');
+    } catch (e) {
+      die(fatalBlock(`Can't open the log file: ${strerror((e as NodeJS.ErrnoException).code)}`));
     }
   }
+  // Redis chdir()s into dir while loading; relative paths (unixsocket, logfile...) follow it.
+  process.chdir(loaded.config.get('dir'));
+  const server = new Server({ config: overrides(loaded.config), log: logfile === '' ? undefined : fileSink(logfile) });
+  server.config.configFile = loaded.file;
+  server.log('notice', 'oO0OoO0OoO0Oo respite is starting oO0OoO0OoO0Oo');
+  server.log('notice', `respite version=${RESPITE_VERSION}, redis_version=${REDIS_VERSION}, bits=64, pid=${process.pid}, node=${process.version}, just started`);
+  if (loaded.file === null) server.log('warning', 'Warning: no config file specified, using the default config. In order to specify a config file use respite /path/to/respite.conf');
+  else server.log('notice', 'Configuration loaded');
+  warnIneffective(server, loaded);
   try {
     await server.listen();
   } catch (e) {
@@ -55,4 +125,14 @@ export async function main(argv: string[]): Promise<void> {
   server.onShutdown = () => stop('SHUTDOWN');
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function warnIneffective(server: Server, loaded: LoadedConfig): void {
+  for (const name of ineffectiveDirectives(server.config)) {
+    server.log('warning', `WARNING: directive '${name}' is set to '${server.config.get(name)}' but has no effect in this version of respite`);
+  }
+  if (server.config.bool('daemonize')) server.log('warning', "WARNING: 'daemonize yes' is not supported: respite stays in the foreground");
+  for (const [from, to] of loaded.state.renames) {
+    server.log('warning', `WARNING: 'rename-command ${from} ${to}' is accepted but has no effect in this version of respite`);
+  }
 }

@@ -2,6 +2,7 @@
  * Every command family's registration rows, in one list for the table.
  */
 import { clientCommands } from './client.js';
+import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { keyspaceCommands } from './keyspace/index.js';
 import { serverCommands } from './server-admin.js';
@@ -14,4 +15,5 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...keyspaceCommands,
   ...serverCommands,
   ...clientCommands,
+  ...configCommands,
 ];

@@ -1,69 +1,115 @@
 /**
  * Live configuration: directive values as Redis prints them in CONFIG GET,
  * validated on every change, with change listeners so hot values can be
- * cached where they are used.
+ * cached where they are used. CONFIG SET's all-or-nothing multi-directive
+ * update lives here too.
  */
-import { DIRECTIVES, type Directive } from './directives.js';
+import { DIRECTIVES, DIRECTIVE_BY_NAME, type Directive } from './directives.js';
+import { ConfigError, normalizeValue, parseMemory } from './values.js';
 
-export class ConfigError extends Error {}
-
-/** Parses a memory value like Redis's memtoull: "1gb", "512mb", "100k", "1024". */
-export function parseMemory(s: string): number | null {
-  const m = /^(-?\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(s);
-  if (m === null) return null;
-  const mult: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-  return Number(m[1]) * (m[2] === undefined ? 1 : mult[m[2].toLowerCase()]);
-}
+export { ConfigError, parseMemory } from './values.js';
 
 export type ConfigValues = Record<string, string | number | boolean>;
 
 export class Config {
   private readonly values = new Map<string, string>();
-  private readonly byName = new Map<string, Directive>();
   private readonly listeners = new Map<string, Array<(v: string) => void>>();
+  /** Absolute path of the config file the server was started with (CONFIG REWRITE target). */
+  configFile: string | null = null;
 
   constructor(overrides: ConfigValues = {}) {
-    for (const dir of DIRECTIVES) {
-      this.byName.set(dir.name, dir);
-      for (const a of dir.aliases ?? []) this.byName.set(a, dir);
-      this.values.set(dir.name, dir.default);
-    }
+    for (const dir of DIRECTIVES) this.values.set(dir.name, dir.default);
+    // Redis shows the working directory as dir's value when none is configured.
+    this.values.set('dir', process.cwd());
     for (const [k, v] of Object.entries(overrides)) {
       this.set(k, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
     }
   }
 
+  /** The directive for a name or alias (any case), or undefined. */
   directive(name: string): Directive | undefined {
-    return this.byName.get(name.toLowerCase());
+    return DIRECTIVE_BY_NAME.get(name) ?? DIRECTIVE_BY_NAME.get(name.toLowerCase());
   }
 
-  all(): Directive[] {
+  /** Every directive, canonical names only. */
+  all(): readonly Directive[] {
     return DIRECTIVES;
   }
 
+  /** The value CONFIG GET shows. Throws ConfigError for an unknown name. */
   get(name: string): string {
     const dir = this.directive(name);
     if (dir === undefined) throw new ConfigError(`unknown directive ${name}`);
     return this.values.get(dir.name)!;
   }
 
+  /** A numeric directive as a JS number (memory values in bytes; percentages are not numbers). */
   int(name: string): number {
     const dir = this.directive(name);
     const raw = this.get(name);
-    return dir?.type === 'memory' ? parseMemory(raw)! : Number(raw);
+    if (dir?.type === 'octal') return parseInt(raw, 8);
+    return dir?.type === 'memory' ? Number(parseMemory(raw)) : Number(raw);
   }
 
   bool(name: string): boolean {
     return this.get(name) === 'yes';
   }
 
-  /** Validates and stores a value; throws ConfigError with Redis's reason text. */
+  /** True when the directive still has Redis's (or respite's) default value. */
+  isDefault(dir: Directive): boolean {
+    return dir.name === 'dir' || this.values.get(dir.name) === dir.default;
+  }
+
+  /**
+   * Validates and stores one value, ignoring mutability (start-up, config
+   * files, embedding). Throws ConfigError with Redis's reason text.
+   */
   set(name: string, value: string): void {
     const dir = this.directive(name);
     if (dir === undefined) throw new ConfigError('Bad directive or wrong number of arguments');
-    const canonical = normalize(dir, value);
-    this.values.set(dir.name, canonical);
-    for (const fn of this.listeners.get(dir.name) ?? []) fn(canonical);
+    this.store(dir, normalizeValue(dir, value, this.values.get(dir.name)!));
+  }
+
+  /** Appends more "<seconds> <changes>" pairs to save (a config file's second and later save lines). */
+  appendSave(value: string): void {
+    const dir = this.directive('save')!;
+    const add = normalizeValue(dir, value, '');
+    const cur = this.values.get('save')!;
+    this.store(dir, cur === '' ? add : add === '' ? cur : `${cur} ${add}`);
+  }
+
+  /**
+   * CONFIG SET with name/value pairs, all or nothing, checked in Redis's
+   * order: every name first (unknown, immutable, protected, duplicate), then
+   * every value, then all are applied. Returns the error text or null.
+   */
+  setMany(pairs: ReadonlyArray<readonly [string, string]>, allowProtected: boolean): string | null {
+    const seen = new Set<string>();
+    const dirs: Directive[] = [];
+    for (const [name] of pairs) {
+      const dir = this.directive(name);
+      if (dir === undefined) return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+      const failed = (why: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
+      if (dir.mode === 'immutable') return failed("can't set immutable config");
+      if (dir.mode === 'protected' && !allowProtected) return failed("can't set protected config");
+      // Redis detects a repeated name, not two aliases of one directive (the last one wins).
+      const key = name.toLowerCase();
+      if (seen.has(key)) return failed('duplicate parameter');
+      seen.add(key);
+      dirs.push(dir);
+    }
+    const staged = new Map<Directive, string>();
+    for (let i = 0; i < pairs.length; i++) {
+      const dir = dirs[i];
+      try {
+        staged.set(dir, normalizeValue(dir, pairs[i][1], staged.get(dir) ?? this.values.get(dir.name)!));
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        return `ERR CONFIG SET failed (possibly related to argument '${pairs[i][0].toLowerCase()}') - ${e.message}`;
+      }
+    }
+    for (const [dir, v] of staged) this.store(dir, v);
+    return null;
   }
 
   /** Calls `fn` now and whenever the directive changes. */
@@ -74,34 +120,9 @@ export class Config {
     list.push(fn);
     fn(this.values.get(dir.name)!);
   }
-}
 
-function normalize(dir: Directive, value: string): string {
-  switch (dir.type) {
-    case 'bool': {
-      const v = value.toLowerCase();
-      if (v !== 'yes' && v !== 'no') throw new ConfigError("argument must be 'yes' or 'no'");
-      return v;
-    }
-    case 'int': {
-      if (!/^-?\d+$/.test(value)) throw new ConfigError("argument couldn't be parsed into an integer");
-      const n = Number(value);
-      if ((dir.min !== undefined && n < dir.min) || (dir.max !== undefined && n > dir.max)) {
-        throw new ConfigError(`argument must be between ${dir.min} and ${dir.max} inclusive`);
-      }
-      return String(n);
-    }
-    case 'memory': {
-      const n = parseMemory(value);
-      if (n === null) throw new ConfigError('argument must be a memory value');
-      return String(n);
-    }
-    case 'enum': {
-      const v = value.toLowerCase();
-      if (!dir.enumValues!.includes(v)) throw new ConfigError(`argument(s) must be one of the following: ${dir.enumValues!.join(', ')}`);
-      return v;
-    }
-    default:
-      return value;
+  private store(dir: Directive, v: string): void {
+    this.values.set(dir.name, v);
+    for (const fn of this.listeners.get(dir.name) ?? []) fn(v);
   }
 }
