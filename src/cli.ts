@@ -62,17 +62,6 @@ function die(text: string, toStdout = false): never {
   process.exit(1);
 }
 
-/** A log sink appending to `file`, reopened per line as Redis does (so log rotation works). */
-function fileSink(file: string): (line: string) => void {
-  return (line) => {
-    try {
-      fs.appendFileSync(file, line + '\n');
-    } catch {
-      /* Redis drops log lines it cannot write */
-    }
-  };
-}
-
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === '-v' || argv[0] === '--version') {
     console.log(`respite v=${RESPITE_VERSION} (Redis ${REDIS_VERSION} compatible) node=${process.version}`);
@@ -99,7 +88,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   // Redis chdir()s into dir while loading; relative paths (unixsocket, logfile...) follow it.
   process.chdir(loaded.config.get('dir'));
-  const server = new Server({ config: overrides(loaded.config), log: logfile === '' ? undefined : fileSink(logfile) });
+  const server = new Server({ config: overrides(loaded.config) });
   server.config.configFile = loaded.file;
   server.log('notice', 'oO0OoO0OoO0Oo respite is starting oO0OoO0OoO0Oo');
   server.log('notice', `respite version=${RESPITE_VERSION}, redis_version=${REDIS_VERSION}, bits=64, pid=${process.pid}, node=${process.version}, just started`);

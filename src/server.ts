@@ -10,12 +10,14 @@ import { ALL_COMMANDS } from './commands/index.js';
 import { call } from './commands/dispatch.js';
 import { CommandTable, type CommandStats } from './commands/table.js';
 import { Config, type ConfigValues } from './config/config.js';
+import { appendLogSink } from './config/logfile.js';
 import { BlockingManager } from './keyspace/blocking.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
 import { activeExpireCycle, type ExpireCursor } from './keyspace/expiry.js';
 import { HeapCompactor } from './heap-compaction.js';
 import { Logger, type LogLevel } from './log.js';
 import { Client } from './net/client.js';
+import { ClientPause } from './net/client-pause.js';
 import { createStats, type Stats } from './stats.js';
 
 export const RESPITE_VERSION = '0.1.0';
@@ -40,6 +42,8 @@ export class Server implements KeyspaceHost {
   readonly commands: CommandTable;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
+  /** CLIENT PAUSE state and the clients it holds. */
+  readonly pause = new ClientPause();
   readonly stats: Stats = createStats();
   readonly logger = new Logger();
   readonly clock: () => number;
@@ -71,6 +75,9 @@ export class Server implements KeyspaceHost {
     this.customClock = opts.clock !== undefined;
     if (opts.log !== undefined) this.logger.sink = opts.log;
     this.config = new Config(opts.config ?? {});
+    // logfile: log lines are appended to that file (unless the embedder passed its own sink).
+    const logfile = this.config.get('logfile');
+    if (logfile !== '' && opts.log === undefined) this.logger.sink = appendLogSink(logfile);
     this.startedAt = this.clock();
     const n = this.config.int('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
@@ -181,7 +188,8 @@ export class Server implements KeyspaceHost {
     const t = this.clock();
     const where = c.socket === null ? 'lua' : c.addr;
     let line = `${Math.floor(t / 1000)}.${String((t % 1000) * 1000).padStart(6, '0')} [${c.db.id} ${where}]`;
-    for (const a of argv) line += ' ' + quoteForMonitor(a);
+    const hidden = redactedArgs(argv);
+    for (let i = 0; i < argv.length; i++) line += ' ' + (hidden.has(i) ? '"(redacted)"' : quoteForMonitor(argv[i]));
     for (const m of this.monitors) {
       m.simple(line);
       m.flush();
@@ -191,6 +199,8 @@ export class Server implements KeyspaceHost {
   /** Accepts a socket as a client, or refuses it as Redis does. */
   acceptSocket(socket: net.Socket): void {
     socket.setNoDelay(true);
+    const keepalive = this.config.int('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     if (this.clients.size >= this.maxClients) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
@@ -324,7 +334,7 @@ export class Server implements KeyspaceHost {
   serverCron(): void {
     this.wallOffset = Date.now() - performance.now();
     this.freezeTime();
-    if (this.activeExpireEnabled) activeExpireCycle(this, this.expireCursor, 1000 / this.config.int('hz') / 4);
+    if (this.activeExpireEnabled && !this.pause.active) activeExpireCycle(this, this.expireCursor, 1000 / this.config.int('hz') / 4);
     if (this.idleTimeoutSec > 0) {
       const limit = Date.now() - this.idleTimeoutSec * 1000;
       for (const c of this.clients.values()) {
@@ -349,6 +359,25 @@ export class Server implements KeyspaceHost {
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
     this.listeners = [];
   }
+}
+
+/**
+ * Indexes of the arguments MONITOR must not show: passwords of AUTH, HELLO
+ * AUTH and MIGRATE AUTH/AUTH2 (Redis replaces them with "(redacted)").
+ */
+export function redactedArgs(argv: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  const name = argv[0].toLowerCase();
+  if (name === 'auth') for (let i = 1; i < argv.length; i++) out.add(i);
+  else if (name === 'hello' || name === 'migrate') {
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i].toLowerCase();
+      const n = a === 'auth' ? (name === 'hello' ? 2 : 1) : a === 'auth2' && name === 'migrate' ? 2 : 0;
+      for (let j = 1; j <= n && i + j < argv.length; j++) out.add(i + j);
+      i += n;
+    }
+  }
+  return out;
 }
 
 /** Quotes an argument as MONITOR shows it (sdscatrepr). */

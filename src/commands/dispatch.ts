@@ -53,6 +53,8 @@ export function dispatch(c: Client, argv: string[]): void {
     );
     return rejected(c, cmd);
   }
+  // CLIENT PAUSE: the command waits (neither runs nor fails) until the pause ends.
+  if (c.server.pause.active && c.server.pause.holds(c, cmd)) return c.server.pause.postpone(c, argv);
   if (c.multi !== null && !MULTI_PASSTHROUGH.has(top.name)) {
     if (cmd.has(CmdFlag.NoMulti)) {
       c.error(`ERR Command not allowed inside a transaction`);
@@ -79,7 +81,6 @@ export function call(c: Client, cmd: Command, argv: string[], nested = false): v
   const server = c.server;
   const start = server.beginTiming(cmd.stats);
   if (!nested) server.freezeTime(start);
-  if (server.monitors.size !== 0 && !cmd.has(CmdFlag.SkipMonitor) && !cmd.has(CmdFlag.Admin)) server.feedMonitors(c, argv);
   const errorsBefore = server.stats.errorReplies;
   const mark = c.out.length;
   try {
@@ -91,6 +92,8 @@ export function call(c: Client, cmd: Command, argv: string[], nested = false): v
       c.error(`ERR internal error while executing '${cmd.fullName}'`);
     }
   }
+  // Redis feeds monitors after the call, so the line shows the db the command left selected.
+  if (server.monitors.size !== 0 && !cmd.has(CmdFlag.SkipMonitor) && !cmd.has(CmdFlag.Admin)) server.feedMonitors(c, argv);
   const stats = cmd.stats;
   stats.calls++;
   if (server.stats.errorReplies !== errorsBefore) stats.failedCalls++;

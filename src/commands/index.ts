@@ -2,8 +2,11 @@
  * Every command family's registration rows, in one list for the table.
  */
 import { clientCommands } from './client.js';
+import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
+import { debugCommands } from './debug.js';
+import { infoCommands } from './info.js';
 import { keyspaceCommands } from './keyspace/index.js';
 import { serverCommands } from './server-admin.js';
 import { stringCommands } from './strings.js';
@@ -15,5 +18,8 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...keyspaceCommands,
   ...serverCommands,
   ...clientCommands,
+  ...infoCommands,
+  ...commandCommands,
+  ...debugCommands,
   ...configCommands,
 ];

@@ -12,6 +12,8 @@ function flushMode(argv: string[]): void {
 }
 
 // FLUSHDB [ASYNC | SYNC]
+// Database.clear() swaps in empty dictionaries in O(1) and leaves the old
+// ones to the garbage collector: ASYNC's lazy free, so both modes behave alike.
 function flushdb(c: Client, argv: string[]): void {
   flushMode(argv);
   c.db.clear();
@@ -32,7 +34,62 @@ function dbsize(c: Client): void {
   c.integer(c.db.size);
 }
 
+// MONITOR
+function monitor(c: Client): void {
+  if (c.server.monitors.has(c)) return;
+  c.server.monitors.add(c);
+  c.ok();
+}
+
+/** SHUTDOWN's options; Redis rejects NOSAVE with SAVE, and ABORT with anything else. */
+function shutdownOptions(argv: string[]): { abort: boolean } {
+  let save = false;
+  let nosave = false;
+  let abort = false;
+  let others = false;
+  for (const a of argv.slice(1)) {
+    if (isWord(a, 'NOSAVE')) nosave = true;
+    else if (isWord(a, 'SAVE')) save = true;
+    else if (isWord(a, 'NOW') || isWord(a, 'FORCE')) others = true;
+    else if (isWord(a, 'ABORT')) abort = true;
+    else fail(Err.syntax);
+  }
+  if ((save && nosave) || (abort && (save || nosave || others))) fail(Err.syntax);
+  return { abort };
+}
+
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+function shutdown(c: Client, argv: string[]): void {
+  const { abort } = shutdownOptions(argv);
+  // Shutdown is immediate (nothing to save, no replicas to wait for), so none is ever in progress.
+  if (abort) fail('ERR No shutdown in progress.');
+  const server = c.server;
+  if (server.onShutdown === null) fail('ERR Errors trying to SHUTDOWN. Check logs.');
+  server.log('warning', 'User requested shutdown...');
+  server.shuttingDown = true;
+  // Like Redis, the client gets no reply: the connection just closes.
+  c.closeAfterReply = true;
+  server.onShutdown();
+}
+
+// TIME
+function time(c: Client): void {
+  const us = BigInt(Math.round(performance.timeOrigin * 1000 + performance.now() * 1000));
+  c.array(2);
+  c.bulk(String(us / 1000000n));
+  c.bulk(String(us % 1000000n));
+}
+
+// LASTSAVE
+function lastsave(c: Client): void {
+  c.integer(c.server.lastSave);
+}
+
 export const serverCommands: CommandDef[] = [
+  { name: 'monitor', handler: monitor },
+  { name: 'shutdown', handler: shutdown },
+  { name: 'time', handler: time },
+  { name: 'lastsave', handler: lastsave },
   { name: 'flushdb', handler: flushdb },
   { name: 'flushall', handler: flushall },
   { name: 'dbsize', handler: dbsize },

@@ -91,7 +91,8 @@ export class Command {
   }
 }
 
-function keysFromSpec(spec: KeySpec, argv: readonly string[], out: number[]): void {
+/** Appends to `out` the argv indexes of the keys `spec` finds (Redis's getKeysUsingKeySpecs, one spec). */
+export function keysFromSpec(spec: KeySpec, argv: readonly string[], out: number[]): void {
   let first: number;
   if (spec.begin.type === 'index') {
     first = spec.begin.index;
@@ -117,8 +118,10 @@ function keysFromSpec(spec: KeySpec, argv: readonly string[], out: number[]): vo
     for (let i = first; i <= last && i < argv.length; i += step) out.push(i);
   } else if (spec.find.type === 'keynum') {
     const { keynumidx, firstkey, step } = spec.find;
-    const n = Number(argv[first + keynumidx]);
-    if (!Number.isInteger(n) || n < 0) throw new ReplyError('ERR Invalid arguments specified for command');
+    const raw = argv[first + keynumidx];
+    const n = raw !== undefined && /^(0|-?[1-9][0-9]*)$/.test(raw) ? Number(raw) : -1;
+    // Like Redis, a count that is not an integer, negative or past the arguments is an invalid spec.
+    if (n < 0 || first + firstkey + (n - 1) * step >= argv.length) throw new ReplyError('ERR Invalid arguments specified for command');
     const start = first + firstkey;
     for (let i = 0; i < n && start + i * step < argv.length; i++) out.push(start + i * step);
   }

@@ -42,6 +42,8 @@ export class Client extends ReplyWriter {
   noEvict = false;
   /** Non-null while blocked in BLPOP & co. (input processing waits). */
   blocked: BlockState | null = null;
+  /** Non-null while a CLIENT PAUSE holds this client's command (input processing waits). */
+  postponed: string[] | null = null;
   /** True while EXEC (or a script) runs this client's commands: blocking commands must not block. */
   inExec = false;
   /** Set when the connection must close once pending replies are written. */
@@ -94,7 +96,7 @@ export class Client extends ReplyWriter {
   /** Executes complete commands until input runs out or the client must stop. */
   processInput(): void {
     try {
-      while (!this.closeAfterReply && !this.closed && !this.paused && this.blocked === null) {
+      while (!this.closeAfterReply && !this.closed && !this.paused && this.blocked === null && this.postponed === null) {
         const argv = this.parser.next();
         if (argv === null) break;
         dispatch(this, argv);

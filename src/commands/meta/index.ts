@@ -73,9 +73,9 @@ function parseKeySpec(j: Json): KeySpec {
         : { type: 'unknown' };
   const find: KeySpec['find'] =
     fkType === 'range'
-      ? { type: 'range', lastkey: num(fkSpec, 'lastkey'), step: num(fkSpec, 'step'), limit: num(fkSpec, 'limit') }
+      ? { type: 'range', lastkey: num(fkSpec, 'lastkey'), step: num(fkSpec, 'keystep'), limit: num(fkSpec, 'limit') }
       : fkType === 'keynum'
-        ? { type: 'keynum', keynumidx: num(fkSpec, 'keynumidx'), firstkey: num(fkSpec, 'firstkey'), step: num(fkSpec, 'step') }
+        ? { type: 'keynum', keynumidx: num(fkSpec, 'keynumidx'), firstkey: num(fkSpec, 'firstkey'), step: num(fkSpec, 'keystep') }
         : { type: 'unknown' };
   return { flags: strings(mapGet(j, 'flags') ?? null), begin, find };
 }

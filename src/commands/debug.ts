@@ -1,0 +1,120 @@
+/**
+ * DEBUG: the testing hooks Redis's own test suites and client libraries
+ * rely on (SLEEP, OBJECT, SET-ACTIVE-EXPIRE, HELP). Guarded by the
+ * enable-debug-command directive as in Redis 7.
+ */
+import { Err, fail } from '../errors.js';
+import { hashKey } from '../keyspace/dict.js';
+import type { Client } from '../net/client.js';
+import { stringEncoding } from '../types/strings.js';
+import type { Value } from '../types/value.js';
+import { writeHelp } from './command.js';
+import { lruClock } from './info.js';
+import type { CommandDef } from './table.js';
+
+/** Is DEBUG allowed for this client (enable-debug-command yes, or local and a loopback peer)? */
+function debugAllowed(c: Client): boolean {
+  if (c.server.config.directive('enable-debug-command') === undefined) return true;
+  const mode = c.server.config.get('enable-debug-command');
+  if (mode === 'yes') return true;
+  if (mode !== 'local') return false;
+  const a = c.socket?.remoteAddress ?? '';
+  return c.socket === null || a === '' || a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+}
+
+function subcommandError(sub: string): never {
+  fail(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try DEBUG HELP.`);
+}
+
+/** C's atof: the longest numeric prefix, 0 when there is none. */
+function atof(s: string): number {
+  const m = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?/i.exec(s);
+  return m === null ? 0 : Number(m[0]);
+}
+
+/** C's atoi. */
+function atoi(s: string): number {
+  const m = /^\s*[+-]?\d+/.exec(s);
+  return m === null ? 0 : Number(m[0]) | 0;
+}
+
+// DEBUG SLEEP seconds: blocks the whole server, as in Redis.
+function sleep(c: Client, argv: string[]): void {
+  const ms = atof(argv[2]) * 1000;
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  c.ok();
+}
+
+/** Length of a string once written to an RDB file (without LZF compression). */
+function rdbStringLength(s: string): number {
+  // Redis stores small integers in 1, 2 or 4 bytes after a one-byte header.
+  if (s.length <= 11 && /^(0|-?[1-9][0-9]*)$/.test(s)) {
+    const n = Number(s);
+    if (n >= -128 && n <= 127) return 2;
+    if (n >= -32768 && n <= 32767) return 3;
+    if (n >= -2147483648 && n <= 2147483647) return 5;
+  }
+  const len = s.length;
+  return (len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffff ? 5 : 9) + len;
+}
+
+function encodingOf(v: Value, c: Client, key: string): string {
+  return typeof v === 'string' ? stringEncoding(v, c.db, key) : v.encoding();
+}
+
+// DEBUG OBJECT key
+function object(c: Client, argv: string[]): void {
+  const key = argv[2];
+  const v = c.db.peek(key);
+  if (v === undefined) fail(Err.noSuchKey);
+  const enc = encodingOf(v, c, key);
+  // Redis shares the objects of the integers 0..9999 (refcount INT_MAX).
+  const shared = typeof v === 'string' && enc === 'int' && /^(0|[1-9][0-9]{0,3})$/.test(v);
+  const refcount = shared ? 2147483647 : 1;
+  const addr = '0x7f' + (hashKey(key) >>> 0).toString(16).padStart(8, '0') + '00';
+  const serialized = typeof v === 'string' ? rdbStringLength(v) : 0;
+  c.simple(
+    `Value at:${addr} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lruClock(Date.now())} lru_seconds_idle:0`,
+  );
+}
+
+// DEBUG SET-ACTIVE-EXPIRE 0|1
+function setActiveExpire(c: Client, argv: string[]): void {
+  c.server.activeExpireEnabled = atoi(argv[2]) !== 0;
+  c.ok();
+}
+
+const HELP = [
+  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    0 disables the background expiry of keys (keys still expire when accessed), 1 enables it again.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds> (decimals allowed).',
+  'HELP',
+  '    Prints this help.',
+];
+
+/** Subcommand name → [argument count including DEBUG and the name, handler]. */
+const SUBCOMMANDS: Record<string, [number, (c: Client, argv: string[]) => void]> = {
+  sleep: [3, sleep],
+  object: [3, object],
+  'set-active-expire': [3, setActiveExpire],
+  help: [2, (c) => writeHelp(c, HELP)],
+};
+
+// DEBUG subcommand [argument ...]
+function debug(c: Client, argv: string[]): void {
+  if (!debugAllowed(c)) {
+    fail(
+      'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, ' +
+        'otherwise you need to set this option in the configuration file, and then restart the server.',
+    );
+  }
+  const sub = SUBCOMMANDS[argv[1].toLowerCase()];
+  if (sub === undefined || sub[0] !== argv.length) subcommandError(argv[1]);
+  sub[1](c, argv);
+}
+
+export const debugCommands: CommandDef[] = [{ name: 'debug', handler: debug }];
