@@ -66,6 +66,8 @@ export function normalizeValue(dir: Directive, value: string, current: string): 
       const v = parseStrictInt(value);
       if (v === null) throw new ConfigError("argument couldn't be parsed into an integer");
       checkRange(dir, v);
+      // Redis accepts any non-negative hz but clamps what it stores (and shows) to 1..500.
+      if (dir.name === 'hz') return String(v < 1n ? 1n : v > 500n ? 500n : v);
       return String(v);
     }
     case 'octal': {
