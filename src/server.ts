@@ -14,10 +14,13 @@ import { appendLogSink } from './config/logfile.js';
 import { BlockingManager } from './keyspace/blocking.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
 import { activeExpireCycle, type ExpireCursor } from './keyspace/expiry.js';
+import { KeyspaceNotifier } from './keyspace/notify.js';
+import { WatchTable } from './keyspace/watch.js';
 import { HeapCompactor } from './heap-compaction.js';
 import { Logger, type LogLevel } from './log.js';
 import { Client } from './net/client.js';
 import { ClientPause } from './net/client-pause.js';
+import { PubSub } from './pubsub/pubsub.js';
 import { createStats, type Stats } from './stats.js';
 
 export const RESPITE_VERSION = '0.1.0';
@@ -33,7 +36,7 @@ export interface ServerOptions {
   log?: ((line: string) => void) | null;
 }
 
-/** Receives every effect written to the dataset (AOF, replicas). */
+/** Receives every effect written to the dataset (AOF, replicas). dbId -1: no database context (the MULTI/EXEC wrapping an EXEC's effects). */
 export type PropagationSink = (dbId: number, argv: string[]) => void;
 
 export class Server implements KeyspaceHost {
@@ -82,6 +85,9 @@ export class Server implements KeyspaceHost {
     const n = this.config.int('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
     this.commands = new CommandTable(ALL_COMMANDS);
+    this.pubsub = new PubSub(this);
+    this.watches = new WatchTable(this);
+    this.notifier = new KeyspaceNotifier(this);
     this.config.watch('requirepass', (v) => (this.password = v));
     this.config.watch('maxclients', (v) => (this.maxClients = Number(v)));
     this.config.watch('timeout', (v) => (this.idleTimeoutSec = Number(v)));
@@ -154,6 +160,11 @@ export class Server implements KeyspaceHost {
   /** The one place effects leave the executor: counted as dirty, fed to AOF/replicas. */
   propagate(dbId: number, argv: string[]): void {
     this.dirty++;
+    // Inside EXEC the effects are collected, then wrapped in MULTI/EXEC.
+    if (this.propagationBuffer !== null) {
+      this.propagationBuffer.push({ dbId, argv });
+      return;
+    }
     for (const sink of this.propagationSinks) sink(dbId, argv);
   }
 
@@ -175,6 +186,19 @@ export class Server implements KeyspaceHost {
   }
 
   readonly keyListeners: Array<(db: Database, key: string, cls: string, event: string) => void> = [];
+  /** Pub/Sub channels, patterns and shard channels. */
+  readonly pubsub: PubSub;
+  /** WATCHed keys (MULTI/EXEC optimistic locking). */
+  readonly watches: WatchTable;
+  /** Publishes keyspace events per notify-keyspace-events. */
+  readonly notifier: KeyspaceNotifier;
+  /** Non-null while EXEC runs: propagate() collects effects here instead of feeding the sinks. */
+  propagationBuffer: Array<{ dbId: number; argv: string[] }> | null = null;
+
+  /** A database is about to be flushed or swapped: watched keys in it are touched. */
+  dbReplacing(emptied: Database, replacedWith: Database | null): void {
+    this.watches.dbReplaced(emptied, replacedWith);
+  }
 
   /** Counts an error reply for INFO stats/errorstats. */
   countError(msg: string): void {
@@ -239,6 +263,8 @@ export class Server implements KeyspaceHost {
     if (!this.clients.delete(c.id)) return;
     this.monitors.delete(c);
     this.blocking.drop(c);
+    this.pubsub.dropClient(c);
+    this.watches.unwatchAll(c);
     this.onClientGone?.(c);
   }
 
@@ -247,6 +273,8 @@ export class Server implements KeyspaceHost {
     c.multi = null;
     c.multiDirty = false;
     this.monitors.delete(c);
+    this.pubsub.dropClient(c);
+    this.watches.unwatchAll(c);
     this.onClientReset?.(c);
     c.db = this.dbs[0];
     c.resp = 2;

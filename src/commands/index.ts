@@ -8,9 +8,11 @@ import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { infoCommands } from './info.js';
 import { keyspaceCommands } from './keyspace/index.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-admin.js';
 import { stringCommands } from './strings.js';
 import type { CommandDef } from './table.js';
+import { transactionCommands } from './transactions.js';
 
 export const ALL_COMMANDS: readonly CommandDef[] = [
   ...connectionCommands,
@@ -22,4 +24,6 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...commandCommands,
   ...debugCommands,
   ...configCommands,
+  ...transactionCommands,
+  ...pubsubCommands,
 ];

@@ -13,6 +13,11 @@ export interface KeyspaceHost {
   /** Called after an expired key was removed: propagate, notify, count. */
   keyExpired(db: Database, key: string): void;
   readonly stats: { keyspaceHits: number; keyspaceMisses: number };
+  /**
+   * `emptied` is about to lose its contents: flushed (replacedWith null) or
+   * swapped with `replacedWith` (SWAPDB calls it once per side). WATCH uses it.
+   */
+  dbReplacing?(emptied: Database, replacedWith: Database | null): void;
 }
 
 export class Database {
@@ -24,6 +29,8 @@ export class Database {
    * Any overwrite or removal of the key drops its entry.
    */
   encodingOverrides: Map<string, 'raw' | 'embstr'> | null = null;
+  /** Called by set() when it adds a key that did not exist (the 'new' keyspace event); null when unused. */
+  onNewKey: ((db: Database, key: string) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -67,7 +74,7 @@ export class Database {
 
   /** Stores a value, replacing any previous one; the TTL is dropped unless keepTtl. */
   set(key: string, value: Value, keepTtl = false): void {
-    this.dict.set(key, value);
+    if (this.dict.set(key, value) && this.onNewKey !== null) this.onNewKey(this, key);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.encodingOverrides !== null) this.encodingOverrides.delete(key);
   }
@@ -95,6 +102,7 @@ export class Database {
 
   /** Empties the database and returns how many keys it held. */
   clear(): number {
+    this.host.dbReplacing?.(this, null);
     const n = this.dict.size;
     this.dict = new Dict();
     this.expires = new Dict();
@@ -104,6 +112,8 @@ export class Database {
 
   /** Exchanges contents with another database (SWAPDB); ids stay put. */
   swapWith(other: Database): void {
+    this.host.dbReplacing?.(this, other);
+    this.host.dbReplacing?.(other, this);
     [this.dict, other.dict] = [other.dict, this.dict];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.encodingOverrides, other.encodingOverrides] = [other.encodingOverrides, this.encodingOverrides];
