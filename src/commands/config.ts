@@ -20,11 +20,11 @@ function configGet(c: Client, argv: string[]): void {
     if (isLiteralPattern(pattern)) {
       // Quirk: an exact name is echoed back as the client spelled it ("PORT").
       const dir = config.directive(pattern);
-      if (dir !== undefined && !found.has(pattern.toLowerCase())) found.set(pattern.toLowerCase(), [pattern, config.get(dir.name)]);
+      if (dir !== undefined && !found.has(pattern.toLowerCase())) found.set(pattern.toLowerCase(), [pattern, config.display(dir.name)]);
       continue;
     }
     for (const [name, dir] of DIRECTIVE_BY_NAME) {
-      if (!found.has(name) && globMatch(pattern, name, true)) found.set(name, [name, config.get(dir.name)]);
+      if (!found.has(name) && globMatch(pattern, name, true)) found.set(name, [name, config.display(dir.name)]);
     }
   }
   c.map(found.size);

@@ -5,7 +5,7 @@
  * update lives here too.
  */
 import { DIRECTIVES, DIRECTIVE_BY_NAME, type Directive } from './directives.js';
-import { ConfigError, normalizeValue, parseMemory } from './values.js';
+import { ConfigError, displayValue, normalizeValue, parseMemory } from './values.js';
 
 export { ConfigError, parseMemory } from './values.js';
 
@@ -22,7 +22,13 @@ export class Config {
     // Redis shows the working directory as dir's value when none is configured.
     this.values.set('dir', process.cwd());
     for (const [k, v] of Object.entries(overrides)) {
-      this.set(k, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+      try {
+        this.set(k, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+      } catch (e) {
+        // Embedders get the directive's name with Redis's reason.
+        if (e instanceof ConfigError) throw new ConfigError(`Invalid directive '${k}' = '${String(v)}': ${e.message}`);
+        throw e;
+      }
     }
   }
 
@@ -41,6 +47,12 @@ export class Config {
     const dir = this.directive(name);
     if (dir === undefined) throw new ConfigError(`unknown directive ${name}`);
     return this.values.get(dir.name)!;
+  }
+
+  /** The value as CONFIG GET shows it (differs from get() only in Redis's display quirks). */
+  display(name: string): string {
+    const dir = this.directive(name);
+    return displayValue(dir?.name ?? '', this.get(name));
   }
 
   /** A numeric directive as a JS number (memory values in bytes; percentages are not numbers). */

@@ -78,7 +78,7 @@ export function rewriteConfigText(config: Config, oldText: string): string {
   for (const dir of config.all()) {
     const at = occurrences.get(dir.name);
     if (at === undefined && config.isDefault(dir)) continue;
-    const rendered = renderDirective(dir, config.get(dir.name));
+    const rendered = renderDirective(dir, config.display(dir.name));
     if (at === undefined) {
       appended.push(...rendered);
       continue;

@@ -172,13 +172,22 @@ export function normalizeEvents(value: string): string {
   }
   let out = '';
   if ([...ALL_EVENTS].every((a) => set.has(a))) {
-    // Quirk: with every class set Redis prints "A" and drops "n" from the text.
-    out = 'A';
+    out = set.has('n') ? 'An' : 'A';
   } else {
     for (const a of 'g$lshzxetdn') if (set.has(a)) out += a;
   }
   for (const a of 'KEm') if (set.has(a)) out += a;
   return out;
+}
+
+/**
+ * The text CONFIG GET and CONFIG REWRITE show for a stored value. Only
+ * notify-keyspace-events differs: with every class set Redis prints "A" and
+ * leaves out "n" although new-key events stay enabled (the stored value
+ * keeps the "n" so the notifier still sees it).
+ */
+export function displayValue(name: string, stored: string): string {
+  return name === 'notify-keyspace-events' && stored.startsWith('An') ? 'A' + stored.slice(2) : stored;
 }
 
 /** bind: one or more addresses (an optional leading '-' marks an address that may fail). */

@@ -102,8 +102,13 @@ describe('value parsing', () => {
     assert.equal(normalizeEvents('Elg'), 'glE');
     assert.equal(normalizeEvents('Kmdnt'), 'tdnKm');
     assert.equal(normalizeEvents('$szhlx'), '$lshzx');
-    assert.equal(normalizeEvents('An'), 'A');
-    assert.equal(normalizeEvents('$szhlxetdgn'), 'A');
+    // Redis shows "A" for these but keeps new-key events enabled.
+    assert.equal(normalizeEvents('An'), 'An');
+    assert.equal(normalizeEvents('$szhlxetdgn'), 'An');
+    assert.equal(normalizeEvents('nA'), 'An');
+    const cfg = new Config({ 'notify-keyspace-events': 'AnK' });
+    assert.equal(cfg.display('notify-keyspace-events'), 'AK');
+    assert.equal(cfg.get('notify-keyspace-events'), 'AnK');
     assert.throws(() => normalizeEvents('abc'), /Invalid event class character\. Use 'Ag\$lshzxeKEtmdn'\./);
   });
 
