@@ -5,6 +5,7 @@
 import { Err, fail } from '../errors.js';
 import type { Client } from '../net/client.js';
 import type { Server } from '../server.js';
+import { parseInt64 } from '../types/int64.js';
 import { isWord } from './args.js';
 import { writeHelp } from './command.js';
 import { validClientName } from './connection.js';
@@ -125,8 +126,10 @@ function listFilter(c: Client, argv: string[]): Client[] {
   if (isWord(argv[2], 'ID') && argv.length >= 4) {
     const out: Client[] = [];
     for (const raw of argv.slice(3)) {
-      const cid = positiveId(raw, 'ERR Invalid client ID');
-      const found = c.server.clients.get(cid);
+      // Any 64-bit integer is accepted; ids below 1 just match nobody.
+      const cid = parseInt64(raw);
+      if (cid === null) fail('ERR Invalid client ID');
+      const found = c.server.clients.get(Number(cid));
       if (found !== undefined) out.push(found);
     }
     return out;
@@ -232,7 +235,7 @@ function pauseTimeout(raw: string): number {
 // CLIENT PAUSE timeout [WRITE | ALL]
 function pause(c: Client, argv: string[]): void {
   // Redis only knows this form with 3 or 4 arguments; more is a subcommand syntax error.
-  if (argv.length > 4) fail(`ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.`);
+  if (argv.length > 4) fail(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
   const ms = pauseTimeout(argv[2]);
   let all = true;
   if (argv.length === 4) {
@@ -277,14 +280,15 @@ function unblockClient(server: Server, target: Client, error: boolean): boolean 
 
 // CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
 function unblock(c: Client, argv: string[]): void {
-  if (argv.length > 4) fail(`ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.`);
-  if (!/^-?[0-9]+$/.test(argv[2]) || argv[2].length > 20) fail(Err.notInteger);
+  if (argv.length > 4) fail(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
+  const cid = parseInt64(argv[2]);
+  if (cid === null) fail(Err.notInteger);
   let error = false;
   if (argv.length === 4) {
     if (isWord(argv[3], 'ERROR')) error = true;
     else if (!isWord(argv[3], 'TIMEOUT')) fail('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
   }
-  const target = c.server.clients.get(Number(argv[2]));
+  const target = c.server.clients.get(Number(cid));
   c.integer(target !== undefined && unblockClient(c.server, target, error) ? 1 : 0);
 }
 

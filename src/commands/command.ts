@@ -137,13 +137,29 @@ function getkeysTarget(c: Client, argv: string[]): [Command, string[]] {
   return [cmd, target];
 }
 
+/**
+ * Key flags for specs marked variable_flags, computed from the arguments as
+ * Redis's getkeys procedures do (SET writes blind unless GET reads the old
+ * value; BITFIELD with only GET reads).
+ */
+function variableFlags(cmd: Command, target: string[], flags: string[]): string[] {
+  if (!flags.includes('variable_flags')) return flags;
+  const rest = target.slice(2).map((a) => a.toLowerCase());
+  if (cmd.fullName === 'set') return rest.includes('get') ? ['RW', 'access', 'update'] : ['OW', 'update'];
+  if (cmd.fullName === 'bitfield') {
+    const writes = rest.some((a) => a === 'set' || a === 'incrby');
+    return writes ? ['RW', 'access', 'update'] : ['RO', 'access'];
+  }
+  return flags;
+}
+
 /** Keys of `target` with the flags of the spec that found each. */
 function keysAndFlags(cmd: Command, target: string[]): Array<[number, string[]]> {
   const out: Array<[number, string[]]> = [];
   for (const spec of cmd.meta.keySpecs) {
     const idx: number[] = [];
     keysFromSpec(spec, target, idx);
-    for (const i of idx) out.push([i, spec.flags]);
+    for (const i of idx) out.push([i, variableFlags(cmd, target, spec.flags)]);
   }
   // With no key found, Redis calls the arguments invalid unless keys are optional (EVAL with 0 keys).
   if (out.length === 0 && !cmd.meta.flags.includes('no_mandatory_keys')) fail('ERR Invalid arguments specified for command');

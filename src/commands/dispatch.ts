@@ -38,6 +38,8 @@ const PUBSUB_ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsu
 export function dispatch(c: Client, argv: string[]): void {
   const cmd = lookup(c, argv);
   if (cmd === undefined) return rejected(c, undefined);
+  // Redis records the last command at lookup, so a queued or refused command shows in CLIENT LIST.
+  c.lastCommand = cmd;
   if (!arityOk(cmd, argv.length)) {
     c.error(Err.wrongArity(cmd.fullName));
     return rejected(c, cmd);
