@@ -8,6 +8,7 @@ import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { infoCommands } from './info.js';
 import { keyspaceCommands } from './keyspace/index.js';
+import { listCommands } from './lists/index.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-admin.js';
 import { stringCommands } from './strings.js';
@@ -26,4 +27,5 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...configCommands,
   ...transactionCommands,
   ...pubsubCommands,
+  ...listCommands,
 ];

@@ -32,6 +32,14 @@ export class BlockingManager {
   private ready = new Map<string, { db: Database; key: string }>();
   /** Set while a blocked client's command is re-run. */
   private retrying: Client | null = null;
+  /**
+   * The key being served while a blocked client's command is re-run, else
+   * null. Redis 7.0 serves a woken client from the key that became ready
+   * (not from its first non-empty key), so handlers look at this first.
+   */
+  servingKey: string | null = null;
+  /** True inside handleReady(): a re-run command's own call() must not recurse. */
+  private handling = false;
   private reblocked = false;
   /** Re-runs a command for a blocked client (the dispatcher's call()). */
   constructor(private readonly rerun: (c: Client, cmd: Command, argv: string[]) => void) {}
@@ -61,10 +69,7 @@ export class BlockingManager {
       if (q === undefined) this.waiting.set(id, (q = []));
       q.push(c);
     }
-    if (timeoutMs > 0) {
-      state.timer = setTimeout(() => this.timeout(c), timeoutMs);
-      state.timer.unref?.();
-    }
+    if (timeoutMs > 0) this.arm(c, state, Date.now() + timeoutMs);
     c.blocked = state;
     this.blockedCount++;
   }
@@ -81,18 +86,36 @@ export class BlockingManager {
     if (this.waiting.has(id) && !this.ready.has(id)) this.ready.set(id, { db, key });
   }
 
-  /** Serves clients waiting on keys signalled ready; loops while serving makes more keys ready. */
+  /**
+   * Serves clients waiting on keys signalled ready; loops while serving makes
+   * more keys ready. Keys made ready while serving (BLMOVE pushing into a
+   * watched key) are handled after the current batch, as Redis does.
+   */
   handleReady(): void {
-    while (this.ready.size !== 0) {
-      const batch = this.ready;
-      this.ready = new Map();
-      for (const [id, { db, key }] of batch) {
-        const q = this.waiting.get(id);
-        if (q === undefined) continue;
-        for (const c of [...q]) {
-          if (c.blocked === null || !db.exists(key)) break;
-          this.retry(c);
-        }
+    if (this.handling) return;
+    this.handling = true;
+    try {
+      while (this.ready.size !== 0) {
+        const batch = this.ready;
+        this.ready = new Map();
+        for (const [id, { db, key }] of batch) this.serveKey(id, db, key);
+      }
+    } finally {
+      this.handling = false;
+    }
+  }
+
+  private serveKey(id: string, db: Database, key: string): void {
+    const q = this.waiting.get(id);
+    if (q === undefined) return;
+    for (const c of [...q]) {
+      if (!db.exists(key)) break;
+      if (c.blocked === null || c.blocked.db !== db) continue;
+      this.servingKey = key;
+      try {
+        this.retry(c);
+      } finally {
+        this.servingKey = null;
       }
     }
   }
@@ -110,6 +133,20 @@ export class BlockingManager {
       c.db = savedDb;
     }
     if (!this.reblocked) this.release(c);
+  }
+
+  /**
+   * Starts the timeout timer for an absolute deadline. Why in steps: Node's
+   * setTimeout fires after 1 ms for delays beyond 2^31-1 ms (~24.8 days).
+   */
+  private arm(c: Client, state: BlockState, deadline: number): void {
+    const left = deadline - Date.now();
+    if (left > MAX_TIMER_MS) {
+      state.timer = setTimeout(() => {
+        if (c.blocked === state) this.arm(c, state, deadline);
+      }, MAX_TIMER_MS);
+    } else state.timer = setTimeout(() => this.timeout(c), Math.max(left, 0));
+    state.timer.unref?.();
   }
 
   private timeout(c: Client): void {
@@ -163,20 +200,30 @@ export class BlockingManager {
   }
 }
 
+/** Node's setTimeout limit (a signed 32-bit delay). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function slot(db: Database, key: string): string {
   return db.id + '\0' + key;
 }
 
 /**
  * Parses a blocking timeout in seconds (a double, 0 = forever) into
- * milliseconds, with Redis's errors. Returns the relative timeout.
+ * milliseconds, with Redis 7.0's errors. Returns the relative timeout.
+ * `now` is the current Unix time in ms (for the overflow check).
  */
-export function parseBlockTimeout(s: string): number {
-  const d = parseDouble(s);
+export function parseBlockTimeout(s: string, now: number = Date.now()): number {
+  let d = parseDouble(s);
   if (d === null || Number.isNaN(d)) fail('ERR timeout is not a float or out of range');
-  if (d < 0) fail('ERR timeout is negative');
-  // Redis rounds up so a positive timeout below 1 ms does not mean "forever".
+  // Why: Redis parses a long double, so a positive value below the double
+  // range (1e-400) is still positive and rounds up to 1 ms, not 0 = forever.
+  if (d === 0 && /^[+]?[0.]*[1-9]/.test(s)) d = Number.MIN_VALUE;
+  // Redis rounds up (ceill) so a positive timeout below 1 ms does not mean
+  // "forever"; -0.5 rounds to 0 and blocks forever.
   const ms = Math.ceil(d * 1000);
-  if (ms > Number.MAX_SAFE_INTEGER / 2) fail('ERR timeout is out of range');
-  return ms;
+  // Why "negative" for huge values: the C cast of a value past LLONG_MAX
+  // (inf included) yields LLONG_MIN.
+  if (ms < 0 || ms >= 2 ** 63) fail('ERR timeout is negative');
+  if (ms > 0 && BigInt(ms) > 2n ** 63n - 1n - BigInt(now)) fail('ERR timeout is out of range');
+  return ms === 0 ? 0 : ms;
 }
