@@ -225,6 +225,12 @@ export class RequestParser {
     let end = nl;
     if (end > this.pos && buf[end - 1] === 13) end--;
     const line = buf.latin1Slice(this.pos, end);
+    // Redis finds the newline with strchr(), which stops at a NUL byte: a NUL
+    // before the newline means "no complete line yet" (until the 64KB limit).
+    if (line.indexOf('\0') >= 0) {
+      if (buf.length - this.pos > INLINE_MAX) throw new ProtocolError('Protocol error: too big inline request');
+      return null;
+    }
     this.pos = nl + 1;
     const argv = splitArgs(line);
     if (argv === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');

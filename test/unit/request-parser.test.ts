@@ -170,6 +170,12 @@ describe('request parser: inline commands', () => {
     assert.deepEqual(parse(['\r\n\n   \r\nPING\r\n']), [['PING']]);
   });
 
+  it('a NUL byte before the newline hides the line (Redis uses strchr) until 64KB', () => {
+    assert.deepEqual(parse(['ab\x00cd\r\nPING\r\n']), []);
+    assert.deepEqual(parse(['PING\r\nab\x00cd\r\nPING\r\n']), [['PING']]);
+    assert.equal(protoError(['a\x00\r\n', 'PING\r\n'.repeat(12000)]), 'Protocol error: too big inline request');
+  });
+
   it('handles an inline command split across reads', () => {
     assert.deepEqual(parse(['EC', 'HO "hel', 'lo"\r', '\n']), [['ECHO', 'hello']]);
   });
