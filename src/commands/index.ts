@@ -6,11 +6,13 @@ import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
+import { hashCommands } from './hashes.js';
 import { infoCommands } from './info.js';
 import { keyspaceCommands } from './keyspace/index.js';
 import { listCommands } from './lists/index.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-admin.js';
+import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
 import type { CommandDef } from './table.js';
 import { transactionCommands } from './transactions.js';
@@ -28,4 +30,6 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...transactionCommands,
   ...pubsubCommands,
   ...listCommands,
+  ...hashCommands,
+  ...setCommands,
 ];
