@@ -69,7 +69,9 @@ const row = (name: string, type: DirectiveType, def: string, o: RowOptions = {})
  * fresh server is not reachable from the network, and dir is filled in with
  * the working directory when the Config is created (Redis shows getcwd()).
  * daemonize is honoured only as "no" (respite stays in the foreground; "yes"
- * is warned about at start-up).
+ * is warned about at start-up). Of client-output-buffer-limit only the
+ * pubsub class is enforced so far; activedefrag drives respite's own idle
+ * heap compaction rather than Redis's allocator defragmentation.
  */
 export const DIRECTIVES: readonly Directive[] = [
 row('acl-pubsub-default', 'enum', 'resetchannels', { values: ['allchannels', 'resetchannels'] }),
@@ -82,7 +84,7 @@ row('acl-pubsub-default', 'enum', 'resetchannels', { values: ['allchannels', 're
   row('active-defrag-threshold-lower', 'int', '10', { min: 0n, max: 1000n }),
   row('active-defrag-threshold-upper', 'int', '100', { min: 0n, max: 1000n }),
   row('active-expire-effort', 'int', '1', { min: 1n, max: 10n }),
-  row('activedefrag', 'bool', 'no'),
+  row('activedefrag', 'bool', 'no', { effect: true }),
   row('activerehashing', 'bool', 'yes'),
   row('always-show-logo', 'bool', 'no', { mode: 'immutable' }),
   row('aof-disable-auto-gc', 'bool', 'no'),
@@ -102,7 +104,7 @@ row('acl-pubsub-default', 'enum', 'resetchannels', { values: ['allchannels', 're
   row('bind-source-addr', 'string', ''),
   row('bio_cpulist', 'string', '', { mode: 'immutable' }),
   row('busy-reply-threshold', 'int', '5000', { min: 0n, max: 9223372036854775807n, aliases: ['lua-time-limit'] }),
-  row('client-output-buffer-limit', 'special', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60'),
+  row('client-output-buffer-limit', 'special', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', { effect: true }),
   row('client-query-buffer-limit', 'memory', '1073741824', { min: 1048576n, max: 9223372036854775807n, effect: true }),
   row('cluster-allow-pubsubshard-when-down', 'bool', 'yes'),
   row('cluster-allow-reads-when-down', 'bool', 'no'),
@@ -130,11 +132,11 @@ row('acl-pubsub-default', 'enum', 'resetchannels', { values: ['allchannels', 're
   row('dir', 'special', '', { mode: 'protected', effect: true }),
   row('disable-thp', 'bool', 'yes', { mode: 'immutable' }),
   row('dynamic-hz', 'bool', 'yes'),
-  row('enable-debug-command', 'enum', 'no', { mode: 'immutable', values: ['no', 'yes', 'local'] }),
+  row('enable-debug-command', 'enum', 'no', { mode: 'immutable', values: ['no', 'yes', 'local'], effect: true }),
   row('enable-module-command', 'enum', 'no', { mode: 'immutable', values: ['no', 'yes', 'local'] }),
-  row('enable-protected-configs', 'enum', 'no', { mode: 'immutable', values: ['no', 'yes', 'local'] }),
-  row('hash-max-listpack-entries', 'int', '512', { min: 0n, max: 9223372036854775807n, aliases: ['hash-max-ziplist-entries'] }),
-  row('hash-max-listpack-value', 'memory', '64', { min: 0n, max: 9223372036854775807n, aliases: ['hash-max-ziplist-value'] }),
+  row('enable-protected-configs', 'enum', 'no', { mode: 'immutable', values: ['no', 'yes', 'local'], effect: true }),
+  row('hash-max-listpack-entries', 'int', '512', { min: 0n, max: 9223372036854775807n, aliases: ['hash-max-ziplist-entries'], effect: true }),
+  row('hash-max-listpack-value', 'memory', '64', { min: 0n, max: 9223372036854775807n, aliases: ['hash-max-ziplist-value'], effect: true }),
   row('hll-sparse-max-bytes', 'memory', '3000', { min: 0n, max: 9223372036854775807n }),
   row('hz', 'int', '10', { min: 0n, max: 2147483647n, effect: true }),
   row('ignore-warnings', 'string', ''),
@@ -166,7 +168,7 @@ row('acl-pubsub-default', 'enum', 'resetchannels', { values: ['allchannels', 're
   row('min-replicas-max-lag', 'int', '10', { min: 0n, max: 2147483647n, aliases: ['min-slaves-max-lag'] }),
   row('min-replicas-to-write', 'int', '0', { min: 0n, max: 2147483647n, aliases: ['min-slaves-to-write'] }),
   row('no-appendfsync-on-rewrite', 'bool', 'no'),
-  row('notify-keyspace-events', 'special', ''),
+  row('notify-keyspace-events', 'special', '', { effect: true }),
   row('oom-score-adj', 'enum', 'no', { values: ['no', 'yes', 'relative', 'absolute'] }),
   row('oom-score-adj-values', 'special', '0 200 800'),
   row('pidfile', 'string', '', { mode: 'immutable' }),
@@ -202,7 +204,7 @@ row('acl-pubsub-default', 'enum', 'resetchannels', { values: ['allchannels', 're
   row('sanitize-dump-payload', 'enum', 'no', { values: ['no', 'yes', 'clients'] }),
   row('save', 'special', '3600 1 300 100 60 10000'),
   row('server_cpulist', 'string', '', { mode: 'immutable' }),
-  row('set-max-intset-entries', 'int', '512', { min: 0n, max: 9223372036854775807n }),
+  row('set-max-intset-entries', 'int', '512', { min: 0n, max: 9223372036854775807n, effect: true }),
   row('set-proc-title', 'bool', 'yes', { mode: 'immutable' }),
   row('shutdown-on-sigint', 'enum', 'default', { values: ['default', 'save', 'nosave', 'now', 'force'] }),
   row('shutdown-on-sigterm', 'enum', 'default', { values: ['default', 'save', 'nosave', 'now', 'force'] }),
@@ -243,8 +245,8 @@ row('acl-pubsub-default', 'enum', 'resetchannels', { values: ['allchannels', 're
   row('tracking-table-max-keys', 'int', '1000000', { min: 0n, max: 9223372036854775807n }),
   row('unixsocket', 'string', '', { mode: 'immutable', effect: true }),
   row('unixsocketperm', 'octal', '0', { mode: 'immutable', min: 0n, max: 511n, effect: true }),
-  row('zset-max-listpack-entries', 'int', '128', { min: 0n, max: 9223372036854775807n, aliases: ['zset-max-ziplist-entries'] }),
-  row('zset-max-listpack-value', 'memory', '64', { min: 0n, max: 9223372036854775807n, aliases: ['zset-max-ziplist-value'] }),
+  row('zset-max-listpack-entries', 'int', '128', { min: 0n, max: 9223372036854775807n, aliases: ['zset-max-ziplist-entries'], effect: true }),
+  row('zset-max-listpack-value', 'memory', '64', { min: 0n, max: 9223372036854775807n, aliases: ['zset-max-ziplist-value'], effect: true }),
 ];
 
 /** Lowercase name or alias -> directive. */
