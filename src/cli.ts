@@ -90,6 +90,10 @@ export async function main(argv: string[]): Promise<void> {
   process.chdir(loaded.config.get('dir'));
   const server = new Server({ config: overrides(loaded.config) });
   server.config.configFile = loaded.file;
+  // CONFIG SET dir (allowed with enable-protected-configs) moves the process, as Redis's chdir() does.
+  server.config.watch('dir', (d) => {
+    if (d !== process.cwd()) process.chdir(d);
+  });
   server.log('notice', 'oO0OoO0OoO0Oo respite is starting oO0OoO0OoO0Oo');
   server.log('notice', `respite version=${RESPITE_VERSION}, redis_version=${REDIS_VERSION}, bits=64, pid=${process.pid}, node=${process.version}, just started`);
   if (loaded.file === null) server.log('warning', 'Warning: no config file specified, using the default config. In order to specify a config file use respite /path/to/respite.conf');

@@ -203,5 +203,11 @@ describe('differential CONFIG', { skip: oracleSkip }, () => {
     const [, b] = await p.both('INFO', 'stats');
     assert.match(b, /total_error_replies:0\r\n/);
     assert.match(b, /keyspace_misses:0\r\n/);
+    // Only the RESETSTAT call itself is counted afterwards (timings differ, so compare names and calls).
+    await p.same('CONFIG', 'RESETSTAT');
+    const [ra, rb] = await p.both('INFO', 'commandstats');
+    const calls = (raw: string) => [...raw.matchAll(/(cmdstat_[^:]+):calls=(\d+)/g)].map((m) => `${m[1]}=${m[2]}`);
+    assert.deepEqual(calls(rb), calls(ra));
+    await p.same('INFO', 'errorstats');
   });
 });
