@@ -7,6 +7,7 @@
 import { Err, ReplyError } from '../errors.js';
 import type { Client } from '../net/client.js';
 import { CmdFlag, type Command } from './table.js';
+import { discardTransaction } from './transactions.js';
 
 /** Resolves argv to a command (or subcommand); replies the error and returns undefined if none. */
 function lookup(c: Client, argv: string[]): Command | undefined {
@@ -41,19 +42,18 @@ export function dispatch(c: Client, argv: string[]): void {
   // Redis records the last command at lookup, so a queued or refused command shows in CLIENT LIST.
   c.lastCommand = cmd;
   if (!arityOk(cmd, argv.length)) {
-    c.error(Err.wrongArity(cmd.fullName));
-    return rejected(c, cmd);
+    return refuse(c, cmd, Err.wrongArity(cmd.fullName));
   }
   if (!c.authenticated && !cmd.has(CmdFlag.NoAuth) && c.server.requiresAuth()) {
-    c.error(Err.noAuth);
-    return rejected(c, cmd);
+    return refuse(c, cmd, Err.noAuth);
   }
   const top = cmd.parent ?? cmd;
   if (c.subscriptions > 0 && c.resp === 2 && !PUBSUB_ALLOWED.has(top.name)) {
-    c.error(
+    return refuse(
+      c,
+      cmd,
       `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
     );
-    return rejected(c, cmd);
   }
   // CLIENT PAUSE: the command waits (neither runs nor fails) until the pause ends.
   if (c.server.pause.active && c.server.pause.holds(c, cmd)) return c.server.pause.postpone(c, argv);
@@ -67,6 +67,22 @@ export function dispatch(c: Client, argv: string[]): void {
     return;
   }
   call(c, cmd, argv);
+}
+
+/**
+ * A gate refused `cmd` with error `msg`. A refused EXEC (even outside MULTI)
+ * answers EXECABORT with the reason and drops the transaction, as Redis's
+ * rejectCommand does.
+ */
+function refuse(c: Client, cmd: Command, msg: string): void {
+  if (cmd.parent === undefined && cmd.name === 'exec') {
+    cmd.stats.rejectedCalls++;
+    c.error('EXECABORT Transaction discarded because of: ' + (msg.startsWith('ERR ') ? msg.slice(4) : msg));
+    discardTransaction(c);
+    return;
+  }
+  c.error(msg);
+  rejected(c, cmd);
 }
 
 /** A gate refused the command: count it, and poison a transaction being queued. */

@@ -12,7 +12,7 @@ import { call } from './dispatch.js';
 import type { CommandDef } from './table.js';
 
 /** Leaves MULTI state: drops the queue, the dirty mark and every WATCH. */
-function discardTransaction(c: Client): void {
+export function discardTransaction(c: Client): void {
   c.multi = null;
   c.multiDirty = false;
   c.server.watches.unwatchAll(c);

@@ -41,6 +41,18 @@ describe('differential transactions: MULTI EXEC DISCARD WATCH UNWATCH', { skip: 
     await p.same('EXEC');
   });
 
+  it('a refused EXEC answers EXECABORT with the reason and drops the transaction', async () => {
+    const p = env.pair;
+    await p.same('EXEC', 'x');
+    await p.same('MULTI');
+    await p.same('SET', 'k', 'v');
+    await p.same('EXEC', 'x');
+    await p.same('EXEC');
+    await p.same('GET', 'k');
+    await p.same('SUBSCRIBE', 'a');
+    await p.same('EXEC');
+  });
+
   it('queue-time errors abort with EXECABORT', async () => {
     const p = env.pair;
     for (const bad of [['NOSUCHCMD', 'a'], ['SET', 'k'], ['GET'], ['CONFIG', 'NOSUCH']]) {
