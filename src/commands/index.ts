@@ -1,12 +1,14 @@
 /**
  * Every command family's registration rows, in one list for the table.
  */
+import { bitmapCommands } from './bitmaps.js';
 import { clientCommands } from './client.js';
 import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { hashCommands } from './hashes.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { infoCommands } from './info.js';
 import { keyspaceCommands } from './keyspace/index.js';
 import { listCommands } from './lists/index.js';
@@ -20,6 +22,8 @@ import { transactionCommands } from './transactions.js';
 export const ALL_COMMANDS: readonly CommandDef[] = [
   ...connectionCommands,
   ...stringCommands,
+  ...bitmapCommands,
+  ...hyperloglogCommands,
   ...keyspaceCommands,
   ...serverCommands,
   ...clientCommands,

@@ -1,0 +1,312 @@
+/**
+ * Bitmap commands on string values: SETBIT GETBIT BITCOUNT BITPOS BITOP
+ * BITFIELD BITFIELD_RO. The bit arithmetic is in src/types/bitops.ts.
+ */
+import { Err, fail } from '../errors.js';
+import type { Client } from '../net/client.js';
+import {
+  Overflow,
+  addSigned,
+  addUnsigned,
+  bitop as computeBitop,
+  countRange,
+  findBit,
+  getBit,
+  getSigned,
+  getUnsigned,
+  resolveRange,
+  setBit,
+  setBits,
+  type BitOp,
+  type ByteRange,
+} from '../types/bitops.js';
+import { parseInt64 } from '../types/int64.js';
+import { noteEncoding } from '../types/strings.js';
+import { int64Arg, intArg, isWord } from './args.js';
+import { getString } from './strings.js';
+import type { CommandDef } from './table.js';
+
+const OFFSET_ERR = 'ERR bit offset is not an integer or out of range';
+const BIT_ERR = 'ERR bit is not an integer or out of range';
+const TYPE_ERR = 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
+
+/** Node's longest string: a bitmap cannot grow past it (Redis would allow up to proto-max-bulk-len). */
+const MAX_JS_STRING = 2 ** 29 - 24;
+
+/** An argument as C's string functions see it: up to the first NUL byte. */
+function cstr(a: string): string {
+  const nul = a.indexOf('\0');
+  return nul < 0 ? a : a.slice(0, nul);
+}
+
+/** strcasecmp(arg, lower) === 0 (stops at a NUL in the argument). */
+function cword(a: string, lower: string): boolean {
+  return cstr(a).toLowerCase() === lower;
+}
+
+/**
+ * A bit offset argument: a non-negative int64 whose byte index stays below
+ * proto-max-bulk-len. With `hashBits` > 0, "#n" means n * hashBits (BITFIELD).
+ * Why the int64 wrap: Redis multiplies in 64-bit arithmetic, so a huge "#n"
+ * wraps before the range check.
+ */
+function bitOffsetArg(c: Client, arg: string, hashBits = 0): number {
+  let p = cstr(arg);
+  const hash = hashBits > 0 && p.startsWith('#');
+  if (hash) p = p.slice(1);
+  const n = parseInt64(p);
+  if (n === null) fail(OFFSET_ERR);
+  let off = BigInt(n);
+  if (hash) off = BigInt.asIntN(64, off * BigInt(hashBits));
+  if (off < 0n || off >> 3n >= BigInt(c.server.config.int('proto-max-bulk-len'))) fail(OFFSET_ERR);
+  return Number(off);
+}
+
+/** The string at key for a bit write (no hit/miss stats), undefined if missing; WRONGTYPE otherwise. */
+function peekString(c: Client, key: string): string | undefined {
+  const v = c.db.peek(key);
+  if (v === undefined || typeof v === 'string') return v;
+  fail(Err.wrongType);
+}
+
+/** Fails when a bitmap would need more bytes than a JS string holds. */
+function checkLength(bytes: number): void {
+  if (bytes > MAX_JS_STRING) fail(Err.stringTooLong);
+}
+
+/** Stores a bit command's result in place (TTL kept): Redis edits a private "raw" copy. */
+function storeRaw(c: Client, key: string, v: string): void {
+  c.db.set(key, v, true);
+  noteEncoding(c.db, key, v, 'raw');
+}
+
+// SETBIT key offset value
+function setbit(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const offset = bitOffsetArg(c, argv[2]);
+  const on = intArg(argv[3], BIT_ERR);
+  if (on !== 0 && on !== 1) fail(BIT_ERR);
+  const old = peekString(c, key);
+  const bytes = Math.floor(offset / 8) + 1;
+  checkLength(bytes);
+  const prev = old === undefined ? 0 : getBit(old, offset);
+  // Why: Redis signals a change only if the key was created, grew, or the bit flipped.
+  const dirty = old === undefined || old.length < bytes || prev !== on;
+  if (dirty) {
+    storeRaw(c, key, setBit(old ?? '', offset, on));
+    c.server.keyChanged(c.db, key, '$', 'setbit');
+    c.server.propagate(c.db.id, argv);
+  } else noteEncoding(c.db, key, old, 'raw'); // unshared for writing all the same
+  c.integer(prev);
+}
+
+// GETBIT key offset
+function getbit(c: Client, argv: string[]): void {
+  const offset = bitOffsetArg(c, argv[2]);
+  const v = getString(c, argv[1]);
+  c.integer(v === undefined ? 0 : getBit(v, offset));
+}
+
+/** BYTE | BIT unit argument (strcasecmp rules). */
+function unitArg(a: string): boolean {
+  if (cword(a, 'bit')) return true;
+  if (cword(a, 'byte')) return false;
+  fail(Err.syntax);
+}
+
+// BITCOUNT key [start end [BYTE | BIT]]
+function bitcount(c: Client, argv: string[]): void {
+  // The key is looked up first: a missing key answers 0 whatever the arguments.
+  const v = getString(c, argv[1]);
+  if (v === undefined) return c.integer(0);
+  if (argv.length === 2) return c.integer(countRange(v, resolveRange(v.length, 0n, -1n, false)));
+  if (argv.length > 5 || argv.length === 3) fail(Err.syntax);
+  const start = BigInt(int64Arg(argv[2]));
+  const end = BigInt(int64Arg(argv[3]));
+  const isBit = argv.length === 5 ? unitArg(argv[4]) : false;
+  // Why: both negative with start > end is empty before clamping (clamping could make it [0, 0]).
+  if (start < 0n && end < 0n && start > end) return c.integer(0);
+  c.integer(countRange(v, resolveRange(v.length, start, end, isBit)));
+}
+
+// BITPOS key bit [start [end [BYTE | BIT]]]
+function bitpos(c: Client, argv: string[]): void {
+  const bit = intArg(argv[2]);
+  if (bit !== 0 && bit !== 1) fail('ERR The bit argument must be 1 or 0.');
+  const v = getString(c, argv[1]);
+  // A missing key is an endless run of zeros.
+  if (v === undefined) return c.integer(bit ? -1 : 0);
+  if (argv.length > 6) fail(Err.syntax);
+  let range: ByteRange;
+  let endGiven = false;
+  if (argv.length === 3) range = resolveRange(v.length, 0n, -1n, false);
+  else {
+    const start = BigInt(int64Arg(argv[3]));
+    const isBit = argv.length === 6 ? unitArg(argv[5]) : false;
+    let end: bigint;
+    if (argv.length >= 5) {
+      end = BigInt(int64Arg(argv[4]));
+      endGiven = true;
+    } else end = isBit ? BigInt(v.length) * 8n + 7n : BigInt(v.length) - 1n;
+    range = resolveRange(v.length, start, end, isBit);
+  }
+  const pos = findBit(v, bit, range);
+  if (pos >= 0 || bit === 1 || range.empty) return c.integer(pos);
+  // Why: looking for a 0 without an explicit end, the string counts as
+  // zero-padded on the right, so the answer is the first bit past the range.
+  c.integer(endGiven ? -1 : (range.end + 1) * 8);
+}
+
+const BITOPS: Record<string, BitOp> = { AND: 'and', OR: 'or', XOR: 'xor', NOT: 'not' };
+
+// BITOP AND | OR | XOR | NOT destkey key [key ...]
+function bitopCommand(c: Client, argv: string[]): void {
+  const name = argv[1].toUpperCase();
+  const op = Object.hasOwn(BITOPS, name) && isWord(argv[1], name) ? BITOPS[name] : undefined;
+  if (op === undefined) fail(Err.syntax);
+  if (op === 'not' && argv.length !== 4) fail('ERR BITOP NOT must be called with a single source key.');
+  const srcs: Array<string | undefined> = [];
+  for (let i = 3; i < argv.length; i++) srcs.push(getString(c, argv[i]));
+  const result = computeBitop(op, srcs);
+  const db = c.db;
+  const dest = argv[2];
+  if (result.length > 0) {
+    db.set(dest, result);
+    noteEncoding(db, dest, result, 'raw');
+    c.server.keyChanged(db, dest, '$', 'set');
+    c.server.propagate(db.id, argv);
+  } else if (db.delete(dest)) {
+    // An empty result deletes the destination.
+    c.server.keyChanged(db, dest, 'g', 'del');
+    c.server.propagate(db.id, argv);
+  }
+  c.integer(result.length);
+}
+
+const enum FieldOp {
+  GET,
+  SET,
+  INCRBY,
+}
+
+/** One parsed BITFIELD operation. */
+interface FieldCommand {
+  op: FieldOp;
+  signed: boolean;
+  bits: number;
+  offset: number;
+  arg: bigint;
+  ow: Overflow;
+}
+
+/** i1..i64 or u1..u63 (the prefix letter is case-sensitive in Redis). */
+function fieldTypeArg(a: string): { signed: boolean; bits: number } {
+  const signed = a.startsWith('i');
+  if (!signed && !a.startsWith('u')) fail(TYPE_ERR);
+  const n = parseInt64(cstr(a.slice(1)));
+  if (n === null || n < 1 || n > (signed ? 64 : 63)) fail(TYPE_ERR);
+  return { signed, bits: Number(n) };
+}
+
+/** Parses all BITFIELD operations (errors before anything is touched). */
+function parseFieldOps(c: Client, argv: string[]): FieldCommand[] {
+  const ops: FieldCommand[] = [];
+  let ow = Overflow.WRAP;
+  for (let j = 2; j < argv.length; j++) {
+    const rem = argv.length - j - 1;
+    const sub = argv[j];
+    let op: FieldOp;
+    if (cword(sub, 'get') && rem >= 2) op = FieldOp.GET;
+    else if (cword(sub, 'set') && rem >= 3) op = FieldOp.SET;
+    else if (cword(sub, 'incrby') && rem >= 3) op = FieldOp.INCRBY;
+    else if (cword(sub, 'overflow') && rem >= 1) {
+      const t = argv[++j];
+      if (cword(t, 'wrap')) ow = Overflow.WRAP;
+      else if (cword(t, 'sat')) ow = Overflow.SAT;
+      else if (cword(t, 'fail')) ow = Overflow.FAIL;
+      else fail('ERR Invalid OVERFLOW type specified');
+      continue;
+    } else fail(Err.syntax);
+    const { signed, bits } = fieldTypeArg(argv[j + 1]);
+    const offset = bitOffsetArg(c, argv[j + 2], bits);
+    const arg = op === FieldOp.GET ? 0n : BigInt(int64Arg(argv[j + 3]));
+    ops.push({ op, signed, bits, offset, arg, ow });
+    j += op === FieldOp.GET ? 2 : 3;
+  }
+  return ops;
+}
+
+/** Reads a field from a string without copying it (up to 9 bytes are enough for 64 bits). */
+function readField(s: string | Uint8Array | undefined, f: FieldCommand): bigint {
+  const byte = Math.floor(f.offset / 8);
+  const buf = new Uint8Array(9);
+  if (s !== undefined) {
+    for (let i = 0; i < 9 && byte + i < s.length; i++) buf[i] = typeof s === 'string' ? s.charCodeAt(byte + i) : s[byte + i];
+  }
+  const rel = f.offset - byte * 8;
+  return f.signed ? getSigned(buf, rel, f.bits) : getUnsigned(buf, rel, f.bits);
+}
+
+/** Applies a SET/INCRBY to buf; returns the reply value or null (FAIL overflow). */
+function writeField(buf: Uint8Array, f: FieldCommand): bigint | null {
+  const old = f.signed ? getSigned(buf, f.offset, f.bits) : getUnsigned(buf, f.offset, f.bits);
+  const add = f.signed ? addSigned : addUnsigned;
+  let next: bigint | null;
+  if (f.op === FieldOp.INCRBY) next = add(old, f.arg, f.bits, f.ow);
+  // SET checks the new value against the type's range like an increment of 0
+  // (unsigned: the argument is reinterpreted as uint64).
+  else next = add(f.signed ? f.arg : BigInt.asUintN(64, f.arg), 0n, f.bits, f.ow);
+  if (next === null) return null;
+  setBits(buf, f.offset, f.bits, next);
+  return f.op === FieldOp.INCRBY ? next : old;
+}
+
+/** BITFIELD and BITFIELD_RO. */
+function bitfieldGeneric(c: Client, argv: string[], readOnly: boolean): void {
+  const key = argv[1];
+  const ops = parseFieldOps(c, argv);
+  let highest = -1;
+  for (const f of ops) if (f.op !== FieldOp.GET && f.offset + f.bits - 1 > highest) highest = f.offset + f.bits - 1;
+  if (highest < 0) {
+    const v = getString(c, key);
+    c.array(ops.length);
+    for (const f of ops) c.integer(readField(v, f));
+    return;
+  }
+  if (readOnly) fail('ERR BITFIELD_RO only supports the GET subcommand');
+  const old = peekString(c, key) ?? '';
+  const len = Math.max(old.length, Math.floor(highest / 8) + 1);
+  checkLength(len);
+  const buf = Buffer.alloc(len);
+  buf.write(old, 'latin1');
+  c.array(ops.length);
+  for (const f of ops) {
+    const r = f.op === FieldOp.GET ? readField(buf, f) : writeField(buf, f);
+    if (r === null) c.nil();
+    else c.integer(r);
+  }
+  // Why: every SET/INCRBY counts as a change, even one refused by OVERFLOW FAIL.
+  storeRaw(c, key, buf.toString('latin1', 0, len));
+  c.server.keyChanged(c.db, key, '$', 'setbit');
+  c.server.propagate(c.db.id, argv);
+}
+
+// BITFIELD key [GET encoding offset | [OVERFLOW WRAP | SAT | FAIL] SET encoding offset value | INCRBY encoding offset increment ...]
+function bitfield(c: Client, argv: string[]): void {
+  bitfieldGeneric(c, argv, false);
+}
+
+// BITFIELD_RO key [GET encoding offset ...]
+function bitfieldRo(c: Client, argv: string[]): void {
+  bitfieldGeneric(c, argv, true);
+}
+
+export const bitmapCommands: CommandDef[] = [
+  { name: 'setbit', handler: setbit },
+  { name: 'getbit', handler: getbit },
+  { name: 'bitcount', handler: bitcount },
+  { name: 'bitpos', handler: bitpos },
+  { name: 'bitop', handler: bitopCommand },
+  { name: 'bitfield', handler: bitfield },
+  { name: 'bitfield_ro', handler: bitfieldRo },
+];
