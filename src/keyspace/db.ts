@@ -31,6 +31,8 @@ export class Database {
   encodingOverrides: Map<string, 'raw' | 'embstr'> | null = null;
   /** Called by set() when it adds a key that did not exist (the 'new' keyspace event); null when unused. */
   onNewKey: ((db: Database, key: string) => void) | null = null;
+  /** Called by get() on a miss (the 'keymiss' keyspace event); null when unused. */
+  onKeyMiss: ((db: Database, key: string) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -44,8 +46,10 @@ export class Database {
   /** Reads a key for a read command: expires it if due, counts a hit or miss. */
   get(key: string): Value | undefined {
     const v = this.peek(key);
-    if (v === undefined) this.host.stats.keyspaceMisses++;
-    else this.host.stats.keyspaceHits++;
+    if (v === undefined) {
+      this.host.stats.keyspaceMisses++;
+      if (this.onKeyMiss !== null) this.onKeyMiss(this, key);
+    } else this.host.stats.keyspaceHits++;
     return v;
   }
 

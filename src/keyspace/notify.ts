@@ -42,6 +42,7 @@ export class KeyspaceNotifier {
   private flags = 0;
   private readonly listener = (db: Database, key: string, cls: string, event: string): void => this.notify(db, key, cls, event);
   private readonly onNewKey = (db: Database, key: string): void => this.notify(db, key, 'n', 'new');
+  private readonly onKeyMiss = (db: Database, key: string): void => this.notify(db, key, 'm', 'keymiss');
 
   constructor(private readonly server: Server) {
     if (server.config.directive('notify-keyspace-events') !== undefined) {
@@ -59,7 +60,11 @@ export class KeyspaceNotifier {
     if (active && at < 0) ls.push(this.listener);
     if (!active && at >= 0) ls.splice(at, 1);
     const newHook = active && (flags & CLASS_BITS.n) !== 0 ? this.onNewKey : null;
-    for (const db of this.server.dbs) db.onNewKey = newHook;
+    const missHook = active && (flags & CLASS_BITS.m) !== 0 ? this.onKeyMiss : null;
+    for (const db of this.server.dbs) {
+      db.onNewKey = newHook;
+      db.onKeyMiss = missHook;
+    }
   }
 
   /** Publishes one event if its class is enabled. */
