@@ -56,6 +56,72 @@ function checkRange(dir: Directive, v: bigint, show: (n: bigint) => string = Str
 
 /** Validates `value` for `dir` and returns the text CONFIG GET shows. `current` is the value in force. */
 export function normalizeValue(dir: Directive, value: string, current: string): string {
+  const v = parseByType(dir, value, current);
+  const after = AFTER_PARSE[dir.name];
+  return after === undefined ? v : after(v);
+}
+
+/*
+ * Checks and adjustments Redis makes when it applies a parsed value (its
+ * "apply" functions and setters), keyed by directive.
+ */
+const TLS_ERROR = 'Unable to update TLS configuration. Check server logs.';
+const AFTER_PARSE: Record<string, (v: string) => string> = {
+  // Redis accepts any non-negative hz but clamps what it stores (and shows) to 1..500.
+  hz: (v) => String(Math.min(500, Math.max(1, Number(v)))),
+  // The replication backlog never gets smaller than 16kb.
+  'repl-backlog-size': (v) => (BigInt(v) < 16384n ? '16384' : v),
+  // "relative" is another name for "yes"; Redis shows the first name of a value.
+  'oom-score-adj': (v) => (v === 'relative' ? 'yes' : v),
+  'cluster-announce-hostname': (v) => {
+    if (!/^[A-Za-z0-9.-]*$/.test(v)) throw new ConfigError('Hostnames may only contain alphanumeric characters, hyphens or dots');
+    return v;
+  },
+  'proc-title-template': (v) => {
+    if (!validTitleTemplate(v)) throw new ConfigError('template format is invalid or contains unknown variables');
+    return v;
+  },
+  // respite has no TLS: turning it on fails as on a Redis whose TLS set-up cannot load.
+  'tls-port': (v) => {
+    if (v !== '0') throw new ConfigError(TLS_ERROR);
+    return v;
+  },
+  'tls-cluster': (v) => {
+    if (v === 'yes') throw new ConfigError(TLS_ERROR);
+    return v;
+  },
+  'tls-replication': (v) => {
+    if (v === 'yes') throw new ConfigError(TLS_ERROR);
+    return v;
+  },
+};
+
+const TITLE_VARS = new Set(['title', 'listen-addr', 'server-mode', 'port', 'tls-port', 'unixsocket', 'config-file']);
+
+/**
+ * proc-title-template: only known {variables}, and the expansion with an
+ * empty title must not be blank (so "{title}" alone is refused, as in Redis).
+ */
+function validTitleTemplate(t: string): boolean {
+  let expanded = '';
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] !== '{') {
+      if (t[i] === '}') return false;
+      expanded += t[i];
+      continue;
+    }
+    const end = t.indexOf('}', i);
+    if (end < 0) return false;
+    const name = t.slice(i + 1, end);
+    if (!TITLE_VARS.has(name)) return false;
+    // Variables that may expand to nothing on a standalone server without those settings.
+    if (name === 'listen-addr' || name === 'port' || name === 'tls-port') expanded += 'x';
+    i = end;
+  }
+  return expanded.trim() !== '';
+}
+
+function parseByType(dir: Directive, value: string, current: string): string {
   switch (dir.type) {
     case 'bool': {
       const v = value.toLowerCase();
@@ -66,8 +132,6 @@ export function normalizeValue(dir: Directive, value: string, current: string): 
       const v = parseStrictInt(value);
       if (v === null) throw new ConfigError("argument couldn't be parsed into an integer");
       checkRange(dir, v);
-      // Redis accepts any non-negative hz but clamps what it stores (and shows) to 1..500.
-      if (dir.name === 'hz') return String(v < 1n ? 1n : v > 500n ? 500n : v);
       return String(v);
     }
     case 'octal': {
@@ -110,6 +174,13 @@ function normalizePercent(dir: Directive, value: string): string {
   }
   const v = parseMemory(value);
   if (v === null) throw new ConfigError('argument must be a memory or percent value');
+  if (v > I64_MAX) {
+    // Redis keeps the value in a signed 64-bit integer where negative means a
+    // percentage: a byte count past 2^63 wraps around and is read as one.
+    const pct = (1n << 64n) - v;
+    if (pct > 100n) throw new ConfigError('percentage argument must be less or equal to 100');
+    return `${pct}%`;
+  }
   checkRange(dir, v);
   return String(v);
 }
@@ -140,8 +211,8 @@ const OBUF_NAMES = ['normal', 'slave', 'pubsub'];
 
 /** client-output-buffer-limit: groups "<class> <hard> <soft> <seconds>" merged into the current limits. */
 function normalizeObufLimit(value: string, current: string): string {
-  const w = words(value) ?? [];
-  if (w.length % 4 !== 0) throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
+  const w = words(value);
+  if (w === null || w.length % 4 !== 0) throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
   const cur = current.split(' ');
   const limits = [0, 1, 2].map((i) => cur.slice(i * 4 + 1, i * 4 + 4));
   for (let i = 0; i < w.length; i += 4) {
@@ -243,7 +314,8 @@ function normalizeOomValues(value: string): string {
 
 /** latency-tracking-info-percentiles: numbers in [0, 100]. */
 function normalizePercentiles(value: string): string {
-  const w = words(value) ?? [];
+  const w = words(value);
+  if (w === null) throw new ConfigError('Invalid latency-tracking-info-percentiles parameters');
   const out: string[] = [];
   for (const x of w) {
     const n = x.trim() === '' ? NaN : Number(x);
