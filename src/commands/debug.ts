@@ -6,6 +6,7 @@
 import { Err, fail } from '../errors.js';
 import { hashKey } from '../keyspace/dict.js';
 import type { Client } from '../net/client.js';
+import { lzfCompress } from '../types/lzf.js';
 import { stringEncoding } from '../types/strings.js';
 import type { Value } from '../types/value.js';
 import { writeHelp } from './command.js';
@@ -45,7 +46,12 @@ function sleep(c: Client, argv: string[]): void {
   c.ok();
 }
 
-/** Length of a string once written to an RDB file (without LZF compression). */
+/** RDB length-prefix size of `len`. */
+function rdbLenSize(len: number): number {
+  return len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffff ? 5 : 9;
+}
+
+/** Length of a string once written to an RDB file, as Redis's rdbSaveRawString sizes it. */
 function rdbStringLength(s: string): number {
   // Redis stores small integers in 1, 2 or 4 bytes after a one-byte header.
   if (s.length <= 11 && /^(0|-?[1-9][0-9]*)$/.test(s)) {
@@ -55,7 +61,12 @@ function rdbStringLength(s: string): number {
     if (n >= -2147483648 && n <= 2147483647) return 5;
   }
   const len = s.length;
-  return (len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffff ? 5 : 9) + len;
+  // Strings over 20 bytes are LZF-compressed when that saves more than 4 bytes.
+  if (len > 20) {
+    const z = lzfCompress(Buffer.from(s, 'latin1'), len - 4);
+    if (z !== null) return 1 + rdbLenSize(z.length) + rdbLenSize(len) + z.length;
+  }
+  return rdbLenSize(len) + len;
 }
 
 function encodingOf(v: Value, c: Client, key: string): string {
