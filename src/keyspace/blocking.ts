@@ -12,7 +12,8 @@
  */
 import type { Client } from '../net/client.js';
 import type { Command } from '../commands/table.js';
-import { parseDouble } from '../commands/args.js';
+import { INT64_MAX } from '../types/int64.js';
+import { parseLongDouble, roundLongDouble } from '../types/long-double.js';
 import { fail } from '../errors.js';
 import type { Database } from './db.js';
 
@@ -208,22 +209,30 @@ function slot(db: Database, key: string): string {
 }
 
 /**
- * Parses a blocking timeout in seconds (a double, 0 = forever) into
- * milliseconds, with Redis 7.0's errors. Returns the relative timeout.
- * `now` is the current Unix time in ms (for the overflow check).
+ * Parses a blocking timeout in seconds into milliseconds (0 = forever) with
+ * Redis 7.0's rules and errors. Redis reads a long double, multiplies it by
+ * 1000, rounds up (ceill) and casts to a 64-bit integer, so:
+ * - a positive value below 1 ms (even 1e-400) waits 1 ms, and -0.5 ms rounds
+ *   to 0, which blocks forever;
+ * - a value past 2^63-1 ms (inf included) casts to LLONG_MIN: "timeout is
+ *   negative";
+ * - huge valid values are accepted (the deadline wraps; Redis never fires it).
+ * The long double arithmetic is emulated exactly for the edges near 2^63.
  */
-export function parseBlockTimeout(s: string, now: number = Date.now()): number {
-  let d = parseDouble(s);
-  if (d === null || Number.isNaN(d)) fail('ERR timeout is not a float or out of range');
-  // Why: Redis parses a long double, so a positive value below the double
-  // range (1e-400) is still positive and rounds up to 1 ms, not 0 = forever.
-  if (d === 0 && /^[+]?[0.]*[1-9]/.test(s)) d = Number.MIN_VALUE;
-  // Redis rounds up (ceill) so a positive timeout below 1 ms does not mean
-  // "forever"; -0.5 rounds to 0 and blocks forever.
-  const ms = Math.ceil(d * 1000);
-  // Why "negative" for huge values: the C cast of a value past LLONG_MAX
-  // (inf included) yields LLONG_MIN.
-  if (ms < 0 || ms >= 2 ** 63) fail('ERR timeout is negative');
-  if (ms > 0 && BigInt(ms) > 2n ** 63n - 1n - BigInt(now)) fail('ERR timeout is out of range');
-  return ms === 0 ? 0 : ms;
+export function parseBlockTimeout(s: string): number {
+  const x = parseLongDouble(s);
+  if (x === null) fail('ERR timeout is not a float or out of range');
+  const p = x.inf ? x : roundLongDouble(x.neg, x.m * 1000n, x.e);
+  if (p.inf) fail('ERR timeout is negative');
+  let ms: bigint;
+  if (p.e >= 0) ms = p.m << BigInt(p.e);
+  else {
+    const div = 1n << BigInt(-p.e);
+    ms = p.m / div;
+    // ceill: a positive fraction rounds up; a negative one truncates towards 0.
+    if (!p.neg && ms * div !== p.m) ms += 1n;
+  }
+  if (p.neg) ms = -ms;
+  if (ms < 0n || ms > INT64_MAX) fail('ERR timeout is negative');
+  return Number(ms);
 }

@@ -55,7 +55,7 @@ function nil(c: Client): void {
 
 // BLPOP|BRPOP key [key ...] timeout
 function bpop(c: Client, argv: string[], end: End): void {
-  const timeoutMs = parseBlockTimeout(argv[argv.length - 1], c.server.now());
+  const timeoutMs = parseBlockTimeout(argv[argv.length - 1]);
   serveOrBlock(c, argv, argv.slice(1, -1), timeoutMs, (key, list) => {
     const v = (end === 'head' ? list.popHead() : list.popTail())!;
     popped(c, key, list, end);
@@ -71,7 +71,7 @@ function bpop(c: Client, argv: string[], end: End): void {
 function blmpop(c: Client, argv: string[]): void {
   // Why this order: Redis parses numkeys/direction/COUNT before the timeout.
   const { keys, end, count } = parseMpop(argv, 2);
-  const timeoutMs = parseBlockTimeout(argv[1], c.server.now());
+  const timeoutMs = parseBlockTimeout(argv[1]);
   serveOrBlock(c, argv, keys, timeoutMs, (key, list) => mpopFrom(c, key, list, end, count));
 }
 
@@ -98,13 +98,13 @@ function bmove(c: Client, argv: string[], from: End, to: End, timeoutMs: number,
 function blmove(c: Client, argv: string[]): void {
   const from = endArg(argv[3]);
   const to = endArg(argv[4]);
-  const timeoutMs = parseBlockTimeout(argv[5], c.server.now());
+  const timeoutMs = parseBlockTimeout(argv[5]);
   bmove(c, argv, from, to, timeoutMs, (woken) => ['LMOVE', argv[1], argv[2], woken ? endWord(from) : argv[3], woken ? endWord(to) : argv[4]]);
 }
 
 // BRPOPLPUSH source destination timeout
 function brpoplpush(c: Client, argv: string[]): void {
-  const timeoutMs = parseBlockTimeout(argv[3], c.server.now());
+  const timeoutMs = parseBlockTimeout(argv[3]);
   bmove(c, argv, 'tail', 'head', timeoutMs, () => ['RPOPLPUSH', argv[1], argv[2]]);
 }
 
