@@ -18,6 +18,7 @@ import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
 import type { CommandDef } from './table.js';
 import { transactionCommands } from './transactions.js';
+import { zsetCommands } from './zsets/index.js';
 
 export const ALL_COMMANDS: readonly CommandDef[] = [
   ...connectionCommands,
@@ -33,6 +34,7 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...configCommands,
   ...transactionCommands,
   ...pubsubCommands,
+  ...zsetCommands,
   ...listCommands,
   ...hashCommands,
   ...setCommands,

@@ -1,0 +1,269 @@
+/**
+ * A skiplist ordered by (score, member), with spans so ranks are O(log N):
+ * the structure behind Redis's "skiplist" sorted-set encoding. Members are
+ * latin1 strings, so JS string comparison is byte order (Redis's sdscmp).
+ *
+ * Each node keeps one forward pointer and one span per level; the span is
+ * the number of rank steps the pointer jumps. Ranks are 1-based here (the
+ * head is rank 0), as in Redis.
+ */
+
+const MAX_LEVEL = 32;
+const P = 0.25;
+
+/** A skiplist node. `next[i]` / `span[i]` for each level the node is on. */
+export interface SkipNode {
+  member: string;
+  score: number;
+  prev: SkipNode | null;
+  next: Array<SkipNode | null>;
+  span: number[];
+}
+
+/** Inclusive/exclusive score bounds ("(" prefix = exclusive). */
+export interface ScoreRange {
+  min: number;
+  max: number;
+  minex: boolean;
+  maxex: boolean;
+}
+
+/** A lex bound: '-' below everything, '+' above everything, else a member and exclusivity. */
+export type LexBound = { kind: '-' } | { kind: '+' } | { kind: 'str'; value: string; ex: boolean };
+
+export interface LexRange {
+  min: LexBound;
+  max: LexBound;
+}
+
+/** True if (s1, m1) sorts before (s2, m2). */
+export function before(s1: number, m1: string, s2: number, m2: string): boolean {
+  return s1 < s2 || (s1 === s2 && m1 < m2);
+}
+
+/** True if `score` is at or above the range's low end. */
+export function scoreGteMin(score: number, r: ScoreRange): boolean {
+  return r.minex ? score > r.min : score >= r.min;
+}
+
+/** True if `score` is at or below the range's high end. */
+export function scoreLteMax(score: number, r: ScoreRange): boolean {
+  return r.maxex ? score < r.max : score <= r.max;
+}
+
+/** True if the score range can contain nothing (min above max, or equal with an exclusive end). */
+export function scoreRangeEmpty(r: ScoreRange): boolean {
+  return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
+}
+
+/** True if `m` is at or above the lex range's low end. */
+export function lexGteMin(m: string, b: LexBound): boolean {
+  if (b.kind === '-') return true;
+  if (b.kind === '+') return false;
+  return b.ex ? m > b.value : m >= b.value;
+}
+
+/** True if `m` is at or below the lex range's high end. */
+export function lexLteMax(m: string, b: LexBound): boolean {
+  if (b.kind === '+') return true;
+  if (b.kind === '-') return false;
+  return b.ex ? m < b.value : m <= b.value;
+}
+
+/** True if the lex range can contain nothing. */
+export function lexRangeEmpty(r: LexRange): boolean {
+  const { min, max } = r;
+  // Why: Redis compares '+'/'-' specially: "-" as max or "+" as min is always empty.
+  if (min.kind === '+' || max.kind === '-') return true;
+  if (min.kind === '-' || max.kind === '+') return false;
+  return min.value > max.value || (min.value === max.value && (min.ex || max.ex));
+}
+
+function randomLevel(): number {
+  let level = 1;
+  while (level < MAX_LEVEL && Math.random() < P) level++;
+  return level;
+}
+
+function makeNode(level: number, score: number, member: string): SkipNode {
+  return { member, score, prev: null, next: new Array<SkipNode | null>(level).fill(null), span: new Array<number>(level).fill(0) };
+}
+
+export class SkipList {
+  readonly head: SkipNode = makeNode(MAX_LEVEL, 0, '');
+  tail: SkipNode | null = null;
+  length = 0;
+  private level = 1;
+
+  /** Inserts a (score, member) known not to be present. Returns the node. */
+  insert(score: number, member: string): SkipNode {
+    const update: SkipNode[] = new Array(MAX_LEVEL);
+    const rank: number[] = new Array(MAX_LEVEL);
+    let x = this.head;
+    for (let i = this.level - 1; i >= 0; i--) {
+      rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
+      let n = x.next[i];
+      while (n !== null && before(n.score, n.member, score, member)) {
+        rank[i] += x.span[i];
+        x = n;
+        n = x.next[i];
+      }
+      update[i] = x;
+    }
+    const level = randomLevel();
+    if (level > this.level) {
+      for (let i = this.level; i < level; i++) {
+        rank[i] = 0;
+        update[i] = this.head;
+        this.head.span[i] = this.length;
+      }
+      this.level = level;
+    }
+    const node = makeNode(level, score, member);
+    for (let i = 0; i < level; i++) {
+      node.next[i] = update[i].next[i];
+      update[i].next[i] = node;
+      node.span[i] = update[i].span[i] - (rank[0] - rank[i]);
+      update[i].span[i] = rank[0] - rank[i] + 1;
+    }
+    for (let i = level; i < this.level; i++) update[i].span[i]++;
+    node.prev = update[0] === this.head ? null : update[0];
+    if (node.next[0] !== null) node.next[0].prev = node;
+    else this.tail = node;
+    this.length++;
+    return node;
+  }
+
+  private unlink(x: SkipNode, update: SkipNode[]): void {
+    for (let i = 0; i < this.level; i++) {
+      if (update[i].next[i] === x) {
+        update[i].span[i] += x.span[i] - 1;
+        update[i].next[i] = x.next[i];
+      } else {
+        update[i].span[i]--;
+      }
+    }
+    if (x.next[0] !== null) x.next[0].prev = x.prev;
+    else this.tail = x.prev;
+    while (this.level > 1 && this.head.next[this.level - 1] === null) this.level--;
+    this.length--;
+  }
+
+  /** Predecessors at each level of the first node not before (score, member). */
+  private findUpdate(score: number, member: string): SkipNode[] {
+    const update: SkipNode[] = new Array(this.level);
+    let x = this.head;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let n = x.next[i];
+      while (n !== null && before(n.score, n.member, score, member)) {
+        x = n;
+        n = x.next[i];
+      }
+      update[i] = x;
+    }
+    return update;
+  }
+
+  /** Deletes (score, member). Returns false if absent. */
+  delete(score: number, member: string): boolean {
+    const update = this.findUpdate(score, member);
+    const x = update[0].next[0];
+    if (x === null || x.score !== score || x.member !== member) return false;
+    this.unlink(x, update);
+    return true;
+  }
+
+  /** Changes a present member's score (in place when its position does not change). */
+  updateScore(cur: number, member: string, score: number): void {
+    const update = this.findUpdate(cur, member);
+    const x = update[0].next[0]!;
+    const p = x.prev;
+    const n = x.next[0];
+    if ((p === null || before(p.score, p.member, score, member)) && (n === null || before(score, member, n.score, n.member))) {
+      x.score = score;
+      return;
+    }
+    this.unlink(x, update);
+    this.insert(score, member);
+  }
+
+  /** 1-based rank of (score, member), or 0 if absent. */
+  rank(score: number, member: string): number {
+    let r = 0;
+    let x = this.head;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let n = x.next[i];
+      while (n !== null && (before(n.score, n.member, score, member) || (n.score === score && n.member === member))) {
+        r += x.span[i];
+        x = n;
+        n = x.next[i];
+      }
+      if (x !== this.head && x.member === member && x.score === score) return r;
+    }
+    return 0;
+  }
+
+  /** The node at 1-based `rank`, or null. */
+  byRank(rank: number): SkipNode | null {
+    if (rank < 1 || rank > this.length) return null;
+    let traversed = 0;
+    let x = this.head;
+    for (let i = this.level - 1; i >= 0; i--) {
+      while (x.next[i] !== null && traversed + x.span[i] <= rank) {
+        traversed += x.span[i];
+        x = x.next[i]!;
+      }
+      if (traversed === rank) return x;
+    }
+    return null;
+  }
+
+  /**
+   * Number of nodes before the first one satisfying `inRange` (a monotone
+   * predicate: false then true along the list) — its 0-based rank.
+   */
+  countBefore(inRange: (n: SkipNode) => boolean): number {
+    let r = 0;
+    let x = this.head;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let n = x.next[i];
+      while (n !== null && !inRange(n)) {
+        r += x.span[i];
+        x = n;
+        n = x.next[i];
+      }
+    }
+    return r;
+  }
+
+  /** 0-based rank of the first node with score >= range min, count of nodes with score <= max. */
+  scoreSpan(r: ScoreRange): [number, number] {
+    if (scoreRangeEmpty(r)) return [0, 0];
+    const first = this.countBefore((n) => scoreGteMin(n.score, r));
+    const end = this.countBefore((n) => !scoreLteMax(n.score, r));
+    return [first, Math.max(first, end)];
+  }
+
+  /** Like scoreSpan for a lex range (all scores assumed equal, as Redis requires). */
+  lexSpan(r: LexRange): [number, number] {
+    if (lexRangeEmpty(r)) return [0, 0];
+    const first = this.countBefore((n) => lexGteMin(n.member, r.min));
+    const end = this.countBefore((n) => !lexLteMax(n.member, r.max));
+    return [first, Math.max(first, end)];
+  }
+
+  /**
+   * Deletes the nodes at 0-based ranks [start, end), calling `removed` for
+   * each. O(log N + M).
+   */
+  deleteRankRange(start: number, end: number, removed: (n: SkipNode) => void): void {
+    if (start >= end) return;
+    let x = this.byRank(start + 1);
+    for (let k = start; k < end && x !== null; k++) {
+      const n: SkipNode | null = x.next[0];
+      this.delete(x.score, x.member);
+      removed(x);
+      x = n;
+    }
+  }
+}

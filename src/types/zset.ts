@@ -1,0 +1,260 @@
+/**
+ * Sorted sets, in Redis 7.0's two encodings:
+ *
+ * - listpack: one flat array `[member0, score0, member1, score1, ...]` kept
+ *   sorted by (score, member). Used while the set is small
+ *   (zset-max-listpack-entries / zset-max-listpack-value); O(n) updates on a
+ *   bounded n, no per-element objects.
+ * - skiplist: a {@link SkipList} (order and O(log N) ranks) plus a member →
+ *   score {@link Dict} (O(1) lookups, more than 2^24 members, and ZSCAN's
+ *   reverse-binary cursor).
+ *
+ * Conversion is one-way (listpack → skiplist) when a set grows, as in Redis;
+ * only freshly built results (ZUNIONSTORE & co) pick the small encoding again.
+ * Ranks here are 0-based. Nothing here knows about RESP or clients.
+ */
+import { Dict } from '../keyspace/dict.js';
+import type { ObjectValue } from './value.js';
+import {
+  type LexRange,
+  type ScoreRange,
+  SkipList,
+  type SkipNode,
+  before,
+  lexGteMin,
+  lexLteMax,
+  lexRangeEmpty,
+  scoreGteMin,
+  scoreLteMax,
+  scoreRangeEmpty,
+} from './skiplist.js';
+
+/** The zset-max-listpack-* limits in force when a set is written. */
+export interface ZLimits {
+  entries: number;
+  value: number;
+}
+
+/** Visitor for members in order. */
+export type ZVisit = (member: string, score: number) => void;
+
+export class ZSet implements ObjectValue {
+  readonly type = 'zset' as const;
+  /** The listpack encoding, or null once converted. */
+  private lp: Array<string | number> | null = [];
+  private sl: SkipList | null = null;
+  private dict: Dict<number> | null = null;
+
+  encoding(): string {
+    return this.lp !== null ? 'listpack' : 'skiplist';
+  }
+
+  get size(): number {
+    return this.lp !== null ? this.lp.length >> 1 : this.sl!.length;
+  }
+
+  /** Builds a set from distinct (member, score) pairs, choosing the encoding as Redis does for fresh results. */
+  static build(pairs: Array<[string, number]>, lim: ZLimits): ZSet {
+    const z = new ZSet();
+    let maxLen = 0;
+    for (const [m] of pairs) if (m.length > maxLen) maxLen = m.length;
+    if (pairs.length <= lim.entries && maxLen <= lim.value) {
+      pairs.sort((a, b) => (before(a[1], a[0], b[1], b[0]) ? -1 : 1));
+      const lp = z.lp!;
+      for (const [m, s] of pairs) lp.push(m, s === 0 ? 0 : s);
+    } else {
+      z.toSkiplist();
+      for (const [m, s] of pairs) z.insert(m, s, lim);
+    }
+    return z;
+  }
+
+  /** The member's score, or undefined. */
+  score(member: string): number | undefined {
+    const lp = this.lp;
+    if (lp === null) return this.dict!.get(member);
+    for (let i = 0; i < lp.length; i += 2) if (lp[i] === member) return lp[i + 1] as number;
+    return undefined;
+  }
+
+  /** Converts to the skiplist encoding. */
+  toSkiplist(): void {
+    const lp = this.lp;
+    if (lp === null) return;
+    const sl = new SkipList();
+    const dict = new Dict<number>();
+    for (let i = 0; i < lp.length; i += 2) {
+      sl.insert(lp[i + 1] as number, lp[i] as string);
+      dict.set(lp[i] as string, lp[i + 1] as number);
+    }
+    this.lp = null;
+    this.sl = sl;
+    this.dict = dict;
+  }
+
+  /** Adds a member known to be absent, converting first if the listpack would exceed `lim`. */
+  insert(member: string, score: number, lim: ZLimits): void {
+    let lp = this.lp;
+    if (lp !== null && ((lp.length >> 1) + 1 > lim.entries || member.length > lim.value)) {
+      this.toSkiplist();
+      lp = null;
+    }
+    if (lp === null) {
+      this.sl!.insert(score, member);
+      this.dict!.set(member, score);
+      return;
+    }
+    // Why: a listpack stores "-0" as the integer 0, so Redis reads it back as 0.
+    if (score === 0) score = 0;
+    let i = 0;
+    while (i < lp.length && before(lp[i + 1] as number, lp[i] as string, score, member)) i += 2;
+    lp.splice(i, 0, member, score);
+  }
+
+  /** Changes a present member's score. */
+  update(member: string, cur: number, score: number): void {
+    if (this.lp === null) {
+      this.sl!.updateScore(cur, member, score);
+      this.dict!.set(member, score);
+      return;
+    }
+    this.removeListpack(member);
+    this.insert(member, score, { entries: Infinity, value: Infinity });
+  }
+
+  private removeListpack(member: string): boolean {
+    const lp = this.lp!;
+    for (let i = 0; i < lp.length; i += 2) {
+      if (lp[i] === member) {
+        lp.splice(i, 2);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Removes a member. Returns false if absent. */
+  remove(member: string): boolean {
+    if (this.lp !== null) return this.removeListpack(member);
+    const s = this.dict!.get(member);
+    if (s === undefined) return false;
+    this.sl!.delete(s, member);
+    this.dict!.delete(member);
+    return true;
+  }
+
+  /** 0-based rank (from the top when `rev`), or null if absent. */
+  rank(member: string, rev: boolean): number | null {
+    let r: number;
+    if (this.lp !== null) {
+      const lp = this.lp;
+      r = -1;
+      for (let i = 0; i < lp.length; i += 2) {
+        if (lp[i] === member) {
+          r = i >> 1;
+          break;
+        }
+      }
+      if (r < 0) return null;
+    } else {
+      const s = this.dict!.get(member);
+      if (s === undefined) return null;
+      r = this.sl!.rank(s, member) - 1;
+    }
+    return rev ? this.size - 1 - r : r;
+  }
+
+  /**
+   * Visits `count` members starting at forward 0-based rank `from`, walking
+   * up (or down when `rev`). O(log N + count).
+   */
+  walk(from: number, count: number, rev: boolean, visit: ZVisit): void {
+    const lp = this.lp;
+    if (lp !== null) {
+      for (let k = 0, i = from * 2; k < count; k++, i += rev ? -2 : 2) visit(lp[i] as string, lp[i + 1] as number);
+      return;
+    }
+    let x: SkipNode | null = this.sl!.byRank(from + 1);
+    for (let k = 0; k < count && x !== null; k++) {
+      visit(x.member, x.score);
+      x = rev ? x.prev : x.next[0];
+    }
+  }
+
+  /** Visits every member in order. */
+  forEach(visit: ZVisit): void {
+    this.walk(0, this.size, false, visit);
+  }
+
+  /** Forward ranks [first, end) of the members whose scores are in `r`. */
+  scoreSpan(r: ScoreRange): [number, number] {
+    if (this.lp === null) return this.sl!.scoreSpan(r);
+    if (scoreRangeEmpty(r)) return [0, 0];
+    const lp = this.lp;
+    let first = 0;
+    while (first < lp.length && !scoreGteMin(lp[first + 1] as number, r)) first += 2;
+    let end = first;
+    while (end < lp.length && scoreLteMax(lp[end + 1] as number, r)) end += 2;
+    return [first >> 1, end >> 1];
+  }
+
+  /** Forward ranks [first, end) of the members in the lex range (scores assumed equal). */
+  lexSpan(r: LexRange): [number, number] {
+    if (this.lp === null) return this.sl!.lexSpan(r);
+    if (lexRangeEmpty(r)) return [0, 0];
+    const lp = this.lp;
+    let first = 0;
+    while (first < lp.length && !lexGteMin(lp[first] as string, r.min)) first += 2;
+    let end = first;
+    while (end < lp.length && lexLteMax(lp[end] as string, r.max)) end += 2;
+    return [first >> 1, end >> 1];
+  }
+
+  /** Removes the members at forward ranks [start, end); returns them (member, score, ...). */
+  removeRanks(start: number, end: number): Array<string | number> {
+    if (start >= end) return [];
+    if (this.lp !== null) return this.lp.splice(start * 2, (end - start) * 2);
+    const out: Array<string | number> = [];
+    const dict = this.dict!;
+    this.sl!.deleteRankRange(start, end, (n) => {
+      dict.delete(n.member);
+      out.push(n.member, n.score);
+    });
+    return out;
+  }
+
+  /**
+   * One ZSCAN step. A listpack returns everything at once with cursor 0 (as
+   * Redis does); a skiplist scans its dictionary.
+   */
+  scan(cursor: number, count: number, visit: ZVisit): number {
+    if (this.lp !== null) {
+      this.forEach(visit);
+      return 0;
+    }
+    return this.dict!.scan(cursor, count, visit);
+  }
+
+  /** A deep copy with the same encoding (COPY keeps Redis's encoding). */
+  clone(): ZSet {
+    const z = new ZSet();
+    if (this.lp !== null) {
+      z.lp = this.lp.slice();
+      return z;
+    }
+    z.toSkiplist();
+    this.forEach((m, s) => {
+      z.sl!.insert(s, m);
+      z.dict!.set(m, s);
+    });
+    return z;
+  }
+
+  /** A uniformly random member with its score (the set must not be empty). */
+  randomEntry(): [string, number] {
+    const r = Math.floor(Math.random() * this.size);
+    let out: [string, number] = ['', 0];
+    this.walk(r, 1, false, (m, s) => (out = [m, s]));
+    return out;
+  }
+}
