@@ -193,6 +193,11 @@ describe('CLIENT', { skip: oracleSkip }, () => {
     assert.equal(other.respite.pending(), '');
     assert.equal(other.redis.pending(), '');
     await ctl.same('GET', 'k');
+    // The held client shows as blocked, its command already looked up.
+    const [la, lb] = await ctl.both('CLIENT', 'LIST');
+    const waiting = (raw: string) => lines(raw).filter((l) => l.get('cmd') === 'incr').map((l) => [l.get('flags'), l.get('cmd'), l.get('multi')]);
+    assert.deepEqual(waiting(lb), waiting(la));
+    assert.equal(waiting(lb).length, 1);
     await ctl.same('CLIENT', 'UNPAUSE');
     const [a, b] = await held;
     assert.equal(b, a);
