@@ -114,7 +114,7 @@ export class Config {
     for (let i = 0; i < pairs.length; i++) {
       const dir = dirs[i];
       try {
-        staged.set(dir, normalizeValue(dir, pairs[i][1], staged.get(dir) ?? this.values.get(dir.name)!));
+        staged.set(dir, normalizeValue(dir, pairs[i][1], staged.get(dir) ?? this.values.get(dir.name)!, true));
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         return `ERR CONFIG SET failed (possibly related to argument '${pairs[i][0].toLowerCase()}') - ${e.message}`;

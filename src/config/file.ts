@@ -114,6 +114,8 @@ function applyLine(config: Config, line: string, state: LoadState): string | nul
   if (dir !== undefined) {
     const multi = MULTI_ARG.has(dir.name);
     if (multi ? values.length < 1 : values.length !== 1) return 'wrong number of arguments';
+    // In a file, an empty client-output-buffer-limit is an error (CONFIG SET accepts it).
+    if (dir.name === 'client-output-buffer-limit' && values.join('').trim() === '') return 'Wrong number of arguments in buffer limit configuration.';
     try {
       // Redis: the first save line of a load replaces the default, the next ones add to it.
       if (dir.name === 'save' && state.saveSeen && values.join('') !== '') config.appendSave(values.join(' '));
@@ -136,9 +138,13 @@ function applyLine(config: Config, line: string, state: LoadState): string | nul
   return 'Bad directive or wrong number of arguments';
 }
 
-/** Joins a multi-argument line back into one value string (re-split by the directive's parser). */
+/**
+ * Joins a multi-argument line back into one value string (re-split by the
+ * directive's parser). A single argument is split again, as Redis does, so
+ * `save "100 1"` (what `--save "100 1"` becomes) means two numbers.
+ */
 function joinValues(values: string[]): string {
-  return values.length === 1 && values[0] === '' ? '' : values.map(quoteIfNeeded).join(' ');
+  return values.length === 1 ? values[0] : values.map(quoteIfNeeded).join(' ');
 }
 
 function quoteIfNeeded(s: string): string {

@@ -55,10 +55,12 @@ function checkRange(dir: Directive, v: bigint, show: (n: bigint) => string = Str
 }
 
 /** Validates `value` for `dir` and returns the text CONFIG GET shows. `current` is the value in force. */
-export function normalizeValue(dir: Directive, value: string, current: string): string {
+export function normalizeValue(dir: Directive, value: string, current: string, runtime = false): string {
   const v = parseByType(dir, value, current);
   const after = AFTER_PARSE[dir.name];
-  return after === undefined ? v : after(v);
+  const checked = after === undefined ? v : after(v);
+  const apply = runtime ? ON_APPLY[dir.name] : undefined;
+  return apply === undefined ? checked : apply(checked);
 }
 
 /*
@@ -81,6 +83,20 @@ const AFTER_PARSE: Record<string, (v: string) => string> = {
     if (!validTitleTemplate(v)) throw new ConfigError('template format is invalid or contains unknown variables');
     return v;
   },
+  appenddirname: (v) => {
+    if (v === '') throw new ConfigError("appenddirname can't be empty");
+    if (v.includes('/')) throw new ConfigError("appenddirname can't be a path, just a dirname");
+    return v;
+  },
+  appendfilename: (v) => {
+    if (v === '') throw new ConfigError("appendfilename can't be empty");
+    if (v.includes('/')) throw new ConfigError("appendfilename can't be a path, just a filename");
+    return v;
+  },
+};
+
+/** Checks Redis makes only when CONFIG SET applies a value (not while reading the config file). */
+const ON_APPLY: Record<string, (v: string) => string> = {
   // respite has no TLS: turning it on fails as on a Redis whose TLS set-up cannot load.
   'tls-port': (v) => {
     if (v !== '0') throw new ConfigError(TLS_ERROR);
@@ -135,6 +151,8 @@ function parseByType(dir: Directive, value: string, current: string): string {
       return String(v);
     }
     case 'octal': {
+      // strtol quirk: an empty value reads as 0.
+      if (value === '') return '0';
       if (!/^-?[0-7]+$/.test(value)) throw new ConfigError("argument couldn't be parsed as an octal number");
       const v = BigInt(parseInt(value, 8));
       // Redis prints the range of an octal directive in octal too ("0 and 777").
