@@ -123,9 +123,10 @@ function bitcount(c: Client, argv: string[]): void {
   if (argv.length > 5 || argv.length === 3) fail(Err.syntax);
   const start = BigInt(int64Arg(argv[2]));
   const end = BigInt(int64Arg(argv[3]));
-  const isBit = argv.length === 5 ? unitArg(argv[4]) : false;
-  // Why: both negative with start > end is empty before clamping (clamping could make it [0, 0]).
+  // Why: both negative with start > end is empty before clamping (clamping
+  // could make it [0, 0]); Redis 7.0 answers 0 even before reading BYTE|BIT.
   if (start < 0n && end < 0n && start > end) return c.integer(0);
+  const isBit = argv.length === 5 ? unitArg(argv[4]) : false;
   c.integer(countRange(v, resolveRange(v.length, start, end, isBit)));
 }
 

@@ -100,6 +100,7 @@ describe('differential: bitmap commands', { skip: oracleSkip }, () => {
       ['BITCOUNT', 's'],
       ['BITCOUNT', 's', '1'],
       ['BITCOUNT', 's', '0', '-1', 'foo'],
+      ['BITCOUNT', 's', '-1', '-6', 'foo'], // empty negative range answered before the unit is read
       ['BITCOUNT', 's', 'a', 'b'],
       ['BITCOUNT', 's', '0', 'b'],
       ['BITCOUNT', 's', '0', '-1', 'bit', 'extra'],
