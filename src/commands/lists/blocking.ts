@@ -49,10 +49,6 @@ function nilArray(c: Client): void {
   c.nilArray();
 }
 
-function nil(c: Client): void {
-  c.nil();
-}
-
 // BLPOP|BRPOP key [key ...] timeout
 function bpop(c: Client, argv: string[], end: End): void {
   const timeoutMs = parseBlockTimeout(argv[argv.length - 1]);
@@ -84,14 +80,16 @@ function bmove(c: Client, argv: string[], from: End, to: End, timeoutMs: number,
   const woken = c.server.blocking.servingKey;
   if (woken !== null) {
     const src = wokenList(c, woken);
-    if (src === undefined) return block(c, argv, [argv[1]], timeoutMs, nil);
+    if (src === undefined) return block(c, argv, [argv[1]], timeoutMs, nilArray);
     // A destination of another type ends the wait with WRONGTYPE (thrown by the lookup).
     return lmoveFrom(c, src, argv, from, to, effect(true));
   }
   const src = writeList(c, argv[1]);
   if (src !== undefined && src.length !== 0) return lmoveFrom(c, src, argv, from, to, effect(false));
+  // Why nil here but a nil array on timeout: Redis 7.0 replies a null bulk
+  // inside MULTI, and its timeout path answers every list wait with a null array.
   if (c.inExec) return c.nil();
-  block(c, argv, [argv[1]], timeoutMs, nil);
+  block(c, argv, [argv[1]], timeoutMs, nilArray);
 }
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
