@@ -8,7 +8,7 @@ import { Err, fail } from '../../errors.js';
 import { parseBlockTimeout } from '../../keyspace/blocking.js';
 import type { Client } from '../../net/client.js';
 import { parseInt64 } from '../../types/int64.js';
-import type { ZSet } from '../../types/zset.js';
+import { ZSet } from '../../types/zset.js';
 import { isWord } from '../args.js';
 import type { CommandDef } from '../table.js';
 import { ZErr, deleteIfEmpty } from './common.js';
@@ -46,15 +46,11 @@ function replyPopped(c: Client, flat: Array<string | number>, nested: boolean): 
 }
 
 /** The first existing key among `keys` (WRONGTYPE if one before it has another type). */
-function firstZ(c: Client, keys: string[], skipWrongType: boolean): [string, ZSet] | null {
+function firstZ(c: Client, keys: string[]): [string, ZSet] | null {
   for (const key of keys) {
     const v = c.db.peek(key);
     if (v === undefined) continue;
-    if (typeof v === 'string' || v.type !== 'zset') {
-      // A blocked client re-run after a key changed type keeps waiting, as in Redis 7.0.
-      if (skipWrongType) continue;
-      fail(Err.wrongType);
-    }
+    if (typeof v === 'string' || v.type !== 'zset') fail(Err.wrongType);
     const z = v as ZSet;
     if (z.size !== 0) return [key, z];
   }
@@ -121,14 +117,26 @@ function serveMpop(c: Client, key: string, z: ZSet, a: MpopArgs): void {
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 function zmpop(c: Client, argv: string[]): void {
   const a = parseMpop(argv, 1);
-  const found = firstZ(c, a.keys, false);
+  const found = firstZ(c, a.keys);
   if (found === null) return c.nilArray();
   serveMpop(c, found[0], found[1], a);
 }
 
+/**
+ * What a blocking pop can serve. A woken client (re-run by the blocking
+ * manager) is served only from the key that became ready, as Redis 7.0
+ * does; if that key now holds another type or nothing, it keeps waiting.
+ */
+function servable(c: Client, keys: string[]): [string, ZSet] | null {
+  const woken = c.server.blocking.servingKey;
+  if (woken === null) return firstZ(c, keys);
+  const v = c.db.peek(woken);
+  return v instanceof ZSet && v.size !== 0 ? [woken, v] : null;
+}
+
 /** Blocks the client when nothing could be served (or answers the timeout reply inside EXEC). */
 function blockOn(c: Client, argv: string[], keys: string[], timeoutMs: number): void {
-  if (c.inExec) return c.nilArray();
+  if (c.inExec && c.server.blocking.servingKey === null) return c.nilArray();
   const cmd = c.server.commands.get(argv[0])!;
   c.server.blocking.block(c, cmd, argv, keys, timeoutMs, (cl) => cl.nilArray());
 }
@@ -137,7 +145,7 @@ function blockOn(c: Client, argv: string[], keys: string[], timeoutMs: number): 
 function bzpop(c: Client, argv: string[], max: boolean): void {
   const timeoutMs = parseBlockTimeout(argv[argv.length - 1]);
   const keys = argv.slice(1, -1);
-  const found = firstZ(c, keys, c.blocked !== null);
+  const found = servable(c, keys);
   if (found === null) return blockOn(c, argv, keys, timeoutMs);
   const [key, z] = found;
   const popped = popEntries(c, key, z, 1, max);
@@ -152,7 +160,7 @@ function bzpop(c: Client, argv: string[], max: boolean): void {
 function bzmpop(c: Client, argv: string[]): void {
   const a = parseMpop(argv, 2);
   const timeoutMs = parseBlockTimeout(argv[1]);
-  const found = firstZ(c, a.keys, c.blocked !== null);
+  const found = servable(c, a.keys);
   if (found === null) return blockOn(c, argv, a.keys, timeoutMs);
   serveMpop(c, found[0], found[1], a);
 }

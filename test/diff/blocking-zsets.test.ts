@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DiffEnv, type Pair } from '../support/diff.js';
+import { oracleSkip } from '../support/oracle.js';
+import { RawClient, encodeCommand } from '../support/raw-client.js';
+
+describe('differential: blocking sorted-set pops over several connections', { skip: oracleSkip }, () => {
+  let env: DiffEnv;
+  before(async () => {
+    env = await DiffEnv.start();
+  });
+  after(() => env.stop());
+  beforeEach(() => env.reset());
+
+  async function blockedCounts(): Promise<[number, number]> {
+    const info = await env.pair.redis.call('INFO', 'clients');
+    const m = /blocked_clients:(\d+)/.exec(info);
+    return [Number(m![1]), env.server.server.blocking.blockedCount];
+  }
+
+  /** Waits until both servers have exactly `n` blocked clients. */
+  async function waitBlocked(n: number): Promise<void> {
+    for (let i = 0; i < 2000; i++) {
+      const [a, b] = await blockedCounts();
+      if (a === n && b === n) return;
+      await sleep(i < 50 ? 0 : 2);
+    }
+    assert.fail(`expected ${n} blocked clients on both servers, got ${await blockedCounts()}`);
+  }
+
+  async function blockOn(p: Pair, n: number, ...args: string[]): Promise<void> {
+    p.writeRaw(encodeCommand(args));
+    await waitBlocked(n);
+  }
+
+  it('FIFO between three clients (BZPOPMIN, BZPOPMAX, BZMPOP)', async () => {
+    const [a, b, c] = [await env.connect(), await env.connect(), await env.connect()];
+    await blockOn(a, 1, 'BZPOPMIN', 'z', '0');
+    await blockOn(b, 2, 'BZPOPMAX', 'z', '0');
+    await blockOn(c, 3, 'BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '5');
+    await env.pair.same('ZADD', 'z', '1', 'a', '2', 'b');
+    assert.equal(await a.readSame(), '*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n');
+    await b.readSame();
+    await waitBlocked(1);
+    await env.pair.same('EXISTS', 'z');
+    await env.pair.same('ZADD', 'z', '3', 'c', '4', 'd', '5', 'e');
+    await c.readSame();
+    await env.pair.same('ZRANGE', 'z', '0', '-1', 'WITHSCORES');
+    await waitBlocked(0);
+  });
+
+  it('RESP3 replies of served blocking pops', async () => {
+    const [a, b] = [await env.connect(), await env.connect()];
+    await a.both('HELLO', '3');
+    await b.both('HELLO', '3');
+    await blockOn(a, 1, 'BZPOPMAX', 'z', '0');
+    await blockOn(b, 2, 'BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '2');
+    await env.pair.same('ZADD', 'z', '1.5', 'a', '2.5', 'b', 'inf', 'c');
+    await a.readSame();
+    await b.readSame();
+  });
+
+  it('timeouts reply nil arrays in RESP2 and RESP3', async () => {
+    for (const proto of ['2', '3']) {
+      const a = await env.connect();
+      await a.both('HELLO', proto);
+      for (const cmd of [
+        ['BZPOPMIN', 'k1', 'k2', '0.1'],
+        ['BZPOPMAX', 'k1', '0.05'],
+        ['BZMPOP', '0.1', '2', 'k1', 'k2', 'MIN', 'COUNT', '3'],
+        ['BZPOPMIN', 'k1', '0.0001'],
+      ]) {
+        a.writeRaw(encodeCommand(cmd));
+        await a.readSame();
+      }
+    }
+  });
+
+  it('a pipeline resumes after the blocked command is served', async () => {
+    const a = await env.connect();
+    a.writeRaw(Buffer.concat([encodeCommand(['BZPOPMIN', 'z', '0']), encodeCommand(['PING']), encodeCommand(['ZCARD', 'z'])]));
+    await waitBlocked(1);
+    await env.pair.same('ZADD', 'z', '1', 'a', '2', 'b');
+    await a.readSame();
+    assert.equal(await a.readSame(), '+PONG\r\n');
+    assert.equal(await a.readSame(), ':1\r\n');
+  });
+
+  it('ZINCRBY, ZUNIONSTORE and ZRANGESTORE destinations wake clients', async () => {
+    const [a, b, c] = [await env.connect(), await env.connect(), await env.connect()];
+    await blockOn(a, 1, 'BZPOPMIN', 'k1', '0');
+    await blockOn(b, 2, 'BZPOPMAX', 'k2', '0');
+    await blockOn(c, 3, 'BZMPOP', '0', '1', 'k3', 'MAX');
+    await env.pair.same('ZINCRBY', 'k1', '5', 'm');
+    await a.readSame();
+    await env.pair.same('ZADD', 'src', '1', 'x', '2', 'y');
+    await env.pair.same('ZUNIONSTORE', 'k2', '1', 'src');
+    await b.readSame();
+    await env.pair.same('ZRANGESTORE', 'k3', 'src', '0', '-1');
+    await c.readSame();
+    await env.pair.same('ZRANGE', 'k3', '0', '-1');
+    await waitBlocked(0);
+  });
+
+  it('adds inside MULTI wake clients only after EXEC, from the key that became ready', async () => {
+    const a = await env.connect();
+    await blockOn(a, 1, 'BZPOPMIN', 'a', 'b', '0');
+    const p = env.pair;
+    await p.same('MULTI');
+    await p.same('ZADD', 'b', '1', 'from-b');
+    await p.same('ZADD', 'a', '1', 'from-a');
+    await p.same('ZCARD', 'b');
+    await p.same('EXEC');
+    await a.readSame();
+    await p.same('ZRANGE', 'a', '0', '-1');
+    await p.same('ZRANGE', 'b', '0', '-1');
+  });
+
+  it('a key filled then emptied (or retyped) inside MULTI leaves the client blocked', async () => {
+    const a = await env.connect();
+    await blockOn(a, 1, 'BZPOPMAX', 'k', '0');
+    const p = env.pair;
+    await p.same('MULTI');
+    await p.same('ZADD', 'k', '1', 'x');
+    await p.same('DEL', 'k');
+    await p.same('EXEC');
+    await p.same('MULTI');
+    await p.same('ZADD', 'k', '1', 'x');
+    await p.same('DEL', 'k');
+    await p.same('SET', 'k', 'string');
+    await p.same('EXEC');
+    await waitBlocked(1);
+    await p.same('DEL', 'k');
+    await p.same('ZADD', 'k', '2', 'z');
+    await a.readSame();
+    await waitBlocked(0);
+  });
+
+  it('blocking pops inside MULTI answer like a timeout', async () => {
+    const p = env.pair;
+    await p.same('MULTI');
+    await p.same('BZPOPMIN', 'k', '0');
+    await p.same('BZPOPMAX', 'k', '1');
+    await p.same('BZMPOP', '0', '1', 'k', 'MIN');
+    await p.same('ZADD', 'k', '1', 'v', '2', 'w');
+    await p.same('BZPOPMIN', 'k', '0');
+    await p.same('BZMPOP', '0', '1', 'k', 'MAX', 'COUNT', '9');
+    await p.same('EXEC');
+  });
+
+  it('a disconnected client is forgotten', async () => {
+    const a = await env.connect();
+    const b = await env.connect();
+    await blockOn(a, 1, 'BZPOPMIN', 'k', '0');
+    await blockOn(b, 2, 'BZPOPMIN', 'k', '0');
+    a.close();
+    await waitBlocked(1);
+    await env.pair.same('ZADD', 'k', '1', 'x', '2', 'y');
+    await b.readSame();
+    await env.pair.same('ZRANGE', 'k', '0', '-1');
+  });
+
+  it('blocking is per database', async () => {
+    const a = await env.connect();
+    await a.same('SELECT', '1');
+    await blockOn(a, 1, 'BZPOPMIN', 'k', '0');
+    await env.pair.same('ZADD', 'k', '0', 'db0');
+    await env.pair.same('SELECT', '1');
+    await env.pair.same('ZADD', 'k', '1', 'db1');
+    await a.readSame();
+    await env.pair.same('EXISTS', 'k');
+    await env.pair.same('SELECT', '0');
+    await env.pair.same('ZRANGE', 'k', '0', '-1');
+  });
+
+  it('1000 clients blocked on one key are served in arrival order', async () => {
+    const n = 1000;
+    const clients: RawClient[][] = [[], []];
+    const ports: Array<[number, string?]> = [[env.oracle.port], [env.server.port, env.server.host]];
+    try {
+      for (let i = 0; i < n; i++) {
+        for (let s = 0; s < 2; s++) {
+          const c = await RawClient.connect(...ports[s]);
+          c.writeRaw(encodeCommand(['BZPOPMIN', 'q', '0']));
+          clients[s].push(c);
+        }
+        await waitBlocked(i + 1);
+      }
+      const args: string[] = [];
+      for (let i = 0; i <= n; i++) args.push(String(i), `m${i}`);
+      await env.pair.same('ZADD', 'q', ...args);
+      for (let i = 0; i < n; i++) {
+        const [a, b] = await Promise.all([clients[0][i].readRaw(), clients[1][i].readRaw()]);
+        assert.equal(b, a, `client ${i}`);
+        assert.equal(b, `*3\r\n$1\r\nq\r\n$${`m${i}`.length}\r\nm${i}\r\n$${String(i).length}\r\n${i}\r\n`);
+      }
+      await env.pair.same('ZRANGE', 'q', '0', '-1', 'WITHSCORES');
+      await waitBlocked(0);
+    } finally {
+      for (const list of clients) for (const c of list) c.close();
+    }
+  });
+});
