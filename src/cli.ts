@@ -32,9 +32,12 @@ export function loadCommandLine(argv: readonly string[], readStdin: () => string
     file = path.resolve(rest[0]);
     rest = rest.slice(1);
   }
-  const { text: options, stdin } = argsToConfigText(rest);
+  const { text: options, stdin } = argsToConfigText(rest, file !== null);
   let text = file === null ? '' : readConfigFile(file);
-  if (stdin) text += readStdin();
+  if (stdin) {
+    process.stdout.write(formatLogLine('warning', 'Reading config from stdin', 'C') + '\n');
+    text += readStdin();
+  }
   if (options !== '') text += '\n' + options;
   const state = newLoadState();
   applyConfigText(config, text, state);
@@ -62,6 +65,7 @@ function die(text: string, toStdout = false): never {
   process.exit(1);
 }
 
+/** Runs the respite binary: parse the command line and config, start listening, stop on signals. */
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === '-v' || argv[0] === '--version') {
     console.log(`respite v=${RESPITE_VERSION} (Redis ${REDIS_VERSION} compatible) node=${process.version}`);

@@ -42,7 +42,7 @@ export class Config {
     return DIRECTIVES;
   }
 
-  /** The value CONFIG GET shows. Throws ConfigError for an unknown name. */
+  /** The stored value (what watchers receive). Throws ConfigError for an unknown name. */
   get(name: string): string {
     const dir = this.directive(name);
     if (dir === undefined) throw new ConfigError(`unknown directive ${name}`);
@@ -63,6 +63,7 @@ export class Config {
     return dir?.type === 'memory' ? Number(parseMemory(raw)) : Number(raw);
   }
 
+  /** A yes/no directive as a boolean. */
   bool(name: string): boolean {
     return this.get(name) === 'yes';
   }

@@ -61,17 +61,19 @@ export function reprArg(s: string): string {
  * as redis-server does: `--name` starts a new line, every following argument
  * is appended quoted. An argument starting with "--" right after a bare
  * option name is that option's value; `--save` followed by another option
- * (or last) gets an empty value. Returns the text and whether `-` asked for
- * the config to be read from stdin.
+ * (or last) gets an empty value. `afterFile` tells that a config file path
+ * came before `args`. Returns the text and whether `-` asked for the config
+ * to be read from stdin.
  */
-export function argsToConfigText(args: readonly string[]): { text: string; stdin: boolean } {
+export function argsToConfigText(args: readonly string[], afterFile = false): { text: string; stdin: boolean } {
   let text = '';
   let stdin = false;
   let valueGiven = true;
   for (let j = 0; j < args.length; j++) {
     const a = args[j];
     const last = j === args.length - 1;
-    if (a === '-' && (j === 0 || last)) {
+    // "-" reads stdin only as the very first or the last argument of the command line.
+    if (a === '-' && ((j === 0 && !afterFile) || last)) {
       stdin = true;
     } else if (valueGiven && a.startsWith('--')) {
       if (text !== '') text += '\n';

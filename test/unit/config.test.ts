@@ -183,6 +183,14 @@ describe('config files and the command line', () => {
     assert.match(fatal(() => loadCommandLine(['--port', '7309', '--maxclients', '10', '20'])), />>> 'maxclients "10" "20"'\nwrong number of arguments\n$/);
   });
 
+  it('"-" reads stdin first or last (after the file, before the options), elsewhere it is a value', () => {
+    // redis-server 7.0.15: stdin text follows the file's, options come after a newline.
+    const msg = fatal(() => loadCommandLine(['--port', '0', '-'], () => 'timeout 1\nmaxclients abc\n'));
+    assert.match(msg, /at line 2\n>>> 'maxclients abc'\n/);
+    assert.equal(loadCommandLine(['-', '--port', '0'], () => 'timeout 3\n').config.get('timeout'), '3');
+    assert.match(fatal(() => loadCommandLine(['--port', '0', '-', '--timeout', '1'])), />>> 'port "0" "-"'\nwrong number of arguments\n$/);
+  });
+
   it('file errors: unknown directive, bad value, quotes, argument count, dir', () => {
     const cfg = new Config();
     assert.match(fatal(() => applyConfigText(cfg, 'port 7309\nfoo bar\n')), /at line 2\n>>> 'foo bar'\nBad directive or wrong number of arguments\n$/);
