@@ -113,6 +113,21 @@ describe('CLIENT', { skip: oracleSkip }, () => {
     }
   });
 
+  it('pub/sub clients: TYPE pubsub, sub/psub/ssub counts, P flag, KILL TYPE pubsub', async () => {
+    const p = await env.connect();
+    const sub = await env.connect();
+    const [sa, sb] = await ids(sub);
+    await sub.same('SUBSCRIBE', 'a', 'b');
+    await sub.same('PSUBSCRIBE', 'x*');
+    const [a, b] = await Promise.all([p.redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub'), p.respite.call('CLIENT', 'LIST', 'TYPE', 'pubsub')]);
+    sameLines(lines(a), lines(b), sa, sb);
+    const [ia, ib] = await p.both('INFO', 'stats');
+    const field = (raw: string, f: string) => new RegExp(`${f}:(\\d+)`).exec(raw)?.[1];
+    for (const f of ['pubsub_channels', 'pubsub_patterns', 'pubsubshard_channels']) assert.equal(field(ib, f), field(ia, f), f);
+    await p.same('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    assert.ok(await sub.respite.waitClosed());
+  });
+
   it('KILL: old form, filters, errors, SKIPME', async () => {
     const p = await env.connect();
     const victim = await env.connect();

@@ -38,6 +38,10 @@ describe('server commands', { skip: oracleSkip }, () => {
     await p.same('GET');
     await p.same('DEBUG', 'SLEEP', '0');
     await p.same('SELECT', '0');
+    const [la, lb] = await p.both('CLIENT', 'LIST', 'TYPE', 'normal');
+    const monitors = (raw: string) => raw.split('\n').filter((l) => / flags=O /.test(l)).map((l) => / cmd=(\S+) /.exec(l)?.[1]);
+    assert.deepEqual(monitors(lb), monitors(la));
+    assert.deepEqual(monitors(lb), ['monitor']);
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(monitorLines(mon.respite.pending()), monitorLines(mon.redis.pending()));
     assert.ok(mon.redis.pending().includes('SETNAME'));
