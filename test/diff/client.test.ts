@@ -221,6 +221,25 @@ describe('CLIENT', { skip: oracleSkip }, () => {
     assert.equal(b2, a2);
   });
 
+  it('PAUSE WRITE inside MULTI: queued writes and EXEC wait', async () => {
+    const ctl = await env.connect();
+    const other = await env.connect();
+    await other.same('MULTI');
+    await other.same('GET', 'k');
+    await ctl.same('CLIENT', 'PAUSE', '5000', 'WRITE');
+    const queued = other.both('SET', 'k', 'v');
+    const exec = other.both('EXEC');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(other.respite.pending(), other.redis.pending());
+    await ctl.same('GET', 'k');
+    await ctl.same('CLIENT', 'UNPAUSE');
+    const [a, b] = await queued;
+    assert.equal(b, a);
+    const [ea, eb] = await exec;
+    assert.equal(eb, ea);
+    await ctl.same('GET', 'k');
+  });
+
   it('PAUSE ALL holds every command until it times out', async () => {
     const ctl = await env.connect();
     const other = await env.connect();

@@ -47,6 +47,21 @@ describe('server commands', { skip: oracleSkip }, () => {
     assert.ok(mon.redis.pending().includes('SETNAME'));
   });
 
+  it('MONITOR inside MULTI/EXEC', async () => {
+    const mon = await env.connect();
+    const p = await env.connect();
+    await mon.same('MONITOR');
+    await p.same('MULTI');
+    await p.same('SET', 'a', '1');
+    await p.same('INCR', 'a');
+    await p.same('EXEC');
+    await p.same('MULTI');
+    await p.same('GET', 'a');
+    await p.same('DISCARD');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(monitorLines(mon.respite.pending()), monitorLines(mon.redis.pending()));
+  });
+
   it('MONITOR line format (time with microseconds)', async () => {
     const mon = await env.connect();
     const p = await env.connect();
