@@ -96,6 +96,15 @@ export class Server implements KeyspaceHost {
       for (const c of this.clients.values()) c.parser.maxBulkLen = Number(v);
     });
     this.config.watch('loglevel', (v) => (this.logger.level = v));
+    // Like Redis, an unchanged value does not touch the sockets.
+    let listenOn = '';
+    const onListenChange = () => {
+      const now = `${this.config.get('port')} ${this.config.get('bind')}`;
+      if (now !== listenOn && listenOn !== '') void this.rebindTcp();
+      listenOn = now;
+    };
+    this.config.watch('port', onListenChange);
+    this.config.watch('bind', onListenChange);
     this.config.watch('hz', (v) => this.scheduleCron(Number(v)));
   }
 
@@ -293,31 +302,59 @@ export class Server implements KeyspaceHost {
 
   /** Starts listening on every configured address and the unix socket. */
   async listen(): Promise<void> {
-    const port = this.config.int('port');
-    const binds = this.config.get('bind').trim().split(/\s+/).filter(Boolean);
-    if (port !== 0 || binds.length > 0) {
-      let boundPort = port;
-      for (const raw of binds) {
-        const optional = raw.startsWith('-');
-        let host = optional ? raw.slice(1) : raw;
-        if (host === '*') host = '0.0.0.0';
-        if (host === '::*') host = '::';
-        try {
-          const srv = await this.listenTcp(host, boundPort);
-          boundPort = (srv.address() as net.AddressInfo).port;
-          if (this.listeners.length === 1) {
-            this.port = boundPort;
-            this.host = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-          }
-        } catch (e) {
-          if (optional) continue;
-          throw new Error(`Could not create server TCP listening socket ${host}:${port}: ${(e as Error).message}`);
-        }
-      }
-    }
+    await this.openTcp();
+    this.tcpOpened = true;
     const sock = this.config.get('unixsocket');
     if (sock !== '') await this.listenUnix(sock);
     this.scheduleCron(this.config.int('hz'));
+  }
+
+  /** listen() has run: later port/bind changes re-open the TCP listeners. */
+  private tcpOpened = false;
+
+  /** Opens a TCP listener per bind address on the configured port. */
+  private async openTcp(): Promise<void> {
+    const port = this.config.int('port');
+    const binds = this.config.get('bind').trim().split(/\s+/).filter(Boolean);
+    if (port === 0 && binds.length === 0) return;
+    let boundPort = port;
+    let first = true;
+    for (const raw of binds) {
+      const optional = raw.startsWith('-');
+      let host = optional ? raw.slice(1) : raw;
+      if (host === '*') host = '0.0.0.0';
+      if (host === '::*') host = '::';
+      try {
+        const srv = await this.listenTcp(host, boundPort);
+        boundPort = (srv.address() as net.AddressInfo).port;
+        if (first) {
+          this.port = boundPort;
+          this.host = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+          first = false;
+        }
+      } catch (e) {
+        if (optional) continue;
+        throw new Error(`Could not create server TCP listening socket ${host}:${port}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /**
+   * CONFIG SET port / bind: Redis re-opens its listening sockets at once.
+   * The old TCP listeners stop accepting (connected clients stay), then the
+   * new ones open; a failure is logged and leaves the server without them.
+   */
+  async rebindTcp(): Promise<void> {
+    if (!this.tcpOpened) return;
+    const isTcp = (l: net.Server) => typeof l.address() !== 'string';
+    const old = this.listeners.filter(isTcp);
+    this.listeners = this.listeners.filter((l) => !isTcp(l));
+    for (const l of old) l.close();
+    try {
+      await this.openTcp();
+    } catch (e) {
+      this.log('warning', (e as Error).message);
+    }
   }
 
   private listenTcp(host: string, port: number): Promise<net.Server> {

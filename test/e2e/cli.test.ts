@@ -145,3 +145,33 @@ describe('e2e: fatal configuration errors', () => {
     assert.equal(log.stderr, "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nCan't open the log file: No such file or directory\n");
   });
 });
+
+describe('e2e: CONFIG SET port and bind re-open the listeners', () => {
+  it('moves to the new port at once; connected clients stay', async () => {
+    const { startServer } = await import('../../src/index.js');
+    const srv = await startServer();
+    try {
+      const c = await RawClient.connect(srv.port);
+      const next = await freePort();
+      assert.equal(await c.call('CONFIG', 'SET', 'port', String(next)), '+OK\r\n');
+      await waitListening(next, { exitCode: null } as ChildProcess);
+      const d = await RawClient.connect(next);
+      assert.equal(await d.call('PING'), '+PONG\r\n');
+      // The old connection still works; the old port no longer accepts.
+      assert.equal(await c.call('PING'), '+PONG\r\n');
+      const refused = await new Promise<boolean>((resolve) => {
+        const s = net.connect({ port: srv.port, host: '127.0.0.1' }, () => {
+          s.destroy();
+          resolve(false);
+        });
+        s.on('error', () => resolve(true));
+      });
+      assert.ok(refused, 'old port should be closed');
+      assert.equal(srv.server.port, next);
+      c.close();
+      d.close();
+    } finally {
+      await srv.close();
+    }
+  });
+});
