@@ -10,12 +10,14 @@ import {
   cachedCardinality,
   denseGet,
   denseSet,
+  denseStringWouldChange,
   emptyHll,
   estimate,
   histogram,
   hllAdd,
   hllToString,
   invalidateCache,
+  isDenseString,
   isHllString,
   isSparse,
   mergeInto,
@@ -55,6 +57,10 @@ function sparseMaxBytes(c: Client): number {
 function pfadd(c: Client, argv: string[]): void {
   const key = argv[1];
   const old = lookupHll(c, key, true);
+  if (old !== undefined && isDenseString(old) && !anyDenseChange(old, argv)) {
+    noteEncoding(c.db, key, old, 'raw'); // unshared for writing all the same
+    return c.integer(0);
+  }
   const h = old === undefined ? emptyHll() : openHll(old);
   let updated = old === undefined ? 1 : 0;
   const max = sparseMaxBytes(c);
@@ -74,6 +80,12 @@ function pfadd(c: Client, argv: string[]): void {
     c.server.propagate(c.db.id, argv);
   } else noteEncoding(c.db, key, old!, 'raw'); // unshared for writing all the same
   c.integer(updated > 0 ? 1 : 0);
+}
+
+/** Whether any element would raise a register of a dense HLL (read-only check). */
+function anyDenseChange(s: string, argv: string[]): boolean {
+  for (let i = 2; i < argv.length; i++) if (denseStringWouldChange(s, argv[i])) return true;
+  return false;
 }
 
 // PFCOUNT key [key ...]

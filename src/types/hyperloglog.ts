@@ -205,6 +205,24 @@ function denseWrite(d: Uint8Array, i: number, v: number): void {
   d[b + 1] = (d[b + 1] & ~(63 >> (8 - fb))) | (v >> (8 - fb));
 }
 
+/**
+ * Whether adding `ele` would raise a register of the dense HLL string `s`,
+ * read without copying it (PFADD's common no-change case stays cheap).
+ */
+export function denseStringWouldChange(s: string, ele: string): boolean {
+  const { index, count } = hashElement(ele);
+  const bit = index * 6;
+  const b = HDR + (bit >> 3);
+  const fb = bit & 7;
+  const next = b + 1 < s.length ? s.charCodeAt(b + 1) : 0;
+  return (((s.charCodeAt(b) >> fb) | (next << (8 - fb))) & 63) < count;
+}
+
+/** Whether an HLL string is dense. */
+export function isDenseString(s: string): boolean {
+  return s.charCodeAt(4) === ENC_DENSE;
+}
+
 /** Raises register i to v if higher; true if it changed. */
 export function denseSet(d: Uint8Array, i: number, v: number): boolean {
   if (denseGet(d, i) >= v) return false;
