@@ -15,6 +15,8 @@ import type { Server } from '../server.js';
 
 /** Stop reading from a client whose unsent replies exceed this, until its socket drains. */
 const OUTPUT_PAUSE_BYTES = 64 * 1024 * 1024;
+/** Pending replies beyond this are written before the rest of the read is executed. */
+const FLUSH_EARLY_BYTES = 4 * 1024 * 1024;
 
 export interface QueuedCommand {
   cmd: Command;
@@ -100,6 +102,9 @@ export class Client extends ReplyWriter {
         const argv = this.parser.next();
         if (argv === null) break;
         dispatch(this, argv);
+        // Big replies go out as they come: a JS string cannot grow past
+        // ~512 MB, and writing early lets backpressure pause this client.
+        if (this.out.length > FLUSH_EARLY_BYTES) this.flush();
       }
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;

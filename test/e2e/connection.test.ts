@@ -74,7 +74,7 @@ describe('e2e: one read that asks for more output than a JS string can hold', ()
   });
   after(() => srv.close());
 
-  it('1100 GETs of a 1MB value in one write are all answered', { todo: 'respite bug: replies of one read accumulate in one JS string; past ~512MB (V8 max string length) every further reply throws RangeError and the client hangs' }, async () => {
+  it('1100 GETs of a 1MB value in one write are all answered', async () => {
     // Redis answers these in full (normal clients have no output limit); 1.1GB exceeds V8's max string length.
     const c = await RawClient.connect(srv.port);
     const value = 'x'.repeat(1 << 20);
