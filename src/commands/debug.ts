@@ -95,10 +95,69 @@ function setActiveExpire(c: Client, argv: string[]): void {
   c.ok();
 }
 
+/** DEBUG PROTOCOL's sample replies, one per RESP type. */
+const PROTOCOL_SAMPLES: Record<string, (c: Client) => void> = {
+  string: (c) => c.bulk('Hello World'),
+  integer: (c) => c.integer(12345),
+  double: (c) => c.double(3.141),
+  bignum: (c) => c.bigNumber('1234567999999999999999999999999999999'),
+  null: (c) => c.nil(),
+  array: (c) => {
+    c.array(3);
+    for (let i = 0; i < 3; i++) c.integer(i);
+  },
+  set: (c) => {
+    c.set(3);
+    for (let i = 0; i < 3; i++) c.integer(i);
+  },
+  map: (c) => {
+    c.map(3);
+    for (let i = 0; i < 3; i++) {
+      c.integer(i);
+      c.bool(i === 1);
+    }
+  },
+  attrib: (c) => {
+    c.attribute(1);
+    if (c.resp === 3) {
+      c.bulk('key-popularity');
+      c.array(2);
+      c.bulk('key:123');
+      c.integer(90);
+    }
+    c.bulk('Some real reply following the attribute');
+  },
+  push: (c) => {
+    if (c.resp === 2) fail('ERR RESP2 is not supported by this command');
+    c.push(2);
+    c.bulk('server-cpu-usage');
+    c.integer(42);
+    c.bulk('Some real reply following the push reply');
+  },
+  verbatim: (c) => c.verbatim('This is a verbatim\nstring'),
+  true: (c) => c.bool(true),
+  false: (c) => c.bool(false),
+};
+
+// DEBUG PROTOCOL type
+function protocol(c: Client, argv: string[]): void {
+  const sample = PROTOCOL_SAMPLES[argv[2].toLowerCase()];
+  if (sample === undefined) {
+    fail('ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false');
+  }
+  sample(c);
+}
+
 const HELP = [
   'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ERROR <string>',
+    '    Reply with <string> as an error.',
+  'LOG <message>',
+  '    Write <message> to the server log.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'PROTOCOL <type>',
+  '    Reply with a sample of a RESP type: string, integer, double, bignum, null, array, set, map, attrib, push, verbatim, true, false.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    0 disables the background expiry of keys (keys still expire when accessed), 1 enables it again.',
   'SLEEP <seconds>',
@@ -112,6 +171,13 @@ const SUBCOMMANDS: Record<string, [number, (c: Client, argv: string[]) => void]>
   sleep: [3, sleep],
   object: [3, object],
   'set-active-expire': [3, setActiveExpire],
+  protocol: [3, protocol],
+  // The argument is the whole error line, code included, as Redis sends it.
+  error: [3, (c, argv) => c.error(argv[2])],
+  log: [3, (c, argv) => {
+    c.server.log('warning', `DEBUG LOG: ${argv[2]}`);
+    c.ok();
+  }],
   help: [2, (c) => writeHelp(c, HELP)],
 };
 

@@ -69,6 +69,17 @@ export class ReplyWriter {
     this.out += this.resp === 2 ? '$' + s.length + '\r\n' + s + '\r\n' : ',' + s + '\r\n';
   }
 
+  /** A big number given as decimal digits: RESP3 `(`, a bulk string in RESP2. */
+  bigNumber(digits: string): void {
+    if (this.resp === 2) this.bulk(digits);
+    else this.out += '(' + digits + '\r\n';
+  }
+
+  /** RESP3 attribute header for `n` pairs, followed by the reply it annotates; nothing in RESP2. */
+  attribute(n: number): void {
+    if (this.resp === 3) this.out += '|' + n + '\r\n';
+  }
+
   bool(b: boolean): void {
     this.out += this.resp === 2 ? (b ? ':1\r\n' : ':0\r\n') : b ? '#t\r\n' : '#f\r\n';
   }

@@ -133,6 +133,20 @@ describe('server commands', { skip: oracleSkip }, () => {
     assert.equal(env.server.server.activeExpireEnabled, true);
     await p.same('DEBUG', 'SET-ACTIVE-EXPIRE');
     await p.same('DEBUG', 'SET-ACTIVE-EXPIRE', '1', '2');
+    for (const resp of ['3', '2']) {
+      await p.both('HELLO', resp);
+      for (const t of ['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'verbatim', 'true', 'false', 'nosuch', 'MAP']) {
+        await p.same('DEBUG', 'PROTOCOL', t);
+      }
+      // PUSH answers with two replies (the push, then a bulk string) in RESP3.
+      await p.same('DEBUG', 'PROTOCOL', 'push');
+      if (resp === '3') await p.readSame();
+    }
+    await p.same('DEBUG', 'PROTOCOL');
+    await p.same('DEBUG', 'ERROR', 'foo bar');
+    await p.same('DEBUG', 'ERROR', 'WRONGTYPE x');
+    await p.same('DEBUG', 'ERROR');
+    await p.same('DEBUG', 'LOG', 'hello');
     const [ha, hb] = await p.both('DEBUG', 'HELP');
     assert.ok(hb.startsWith('*') && hb.includes('+DEBUG <subcommand>') && ha.includes('+DEBUG <subcommand>'));
   });
