@@ -10,6 +10,12 @@ export class ReplyError extends Error {
   }
 }
 
+/** Redis prints these arguments with C's %s, which stops at the first NUL byte. */
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
+
 export const Err = {
   syntax: 'ERR syntax error',
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
@@ -22,11 +28,11 @@ export const Err = {
   wrongArity: (cmd: string) => `ERR wrong number of arguments for '${cmd}' command`,
   unknownCommand: (name: string, args: readonly string[]) => {
     let list = '';
-    for (let i = 0; i < args.length && list.length < 128; i++) list += `'${args[i].slice(0, 128 - list.length)}' `;
-    return sanitize(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${list}`);
+    for (let i = 0; i < args.length && list.length < 128; i++) list += `'${cstr(args[i]).slice(0, 128 - list.length)}' `;
+    return sanitize(`ERR unknown command '${cstr(name).slice(0, 128)}', with args beginning with: ${list}`);
   },
   unknownSubcommand: (sub: string, container: string) =>
-    sanitize(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`),
+    sanitize(`ERR unknown subcommand '${cstr(sub).slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`),
   noAuth: 'NOAUTH Authentication required.',
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
   outOfRangeOffset: 'ERR offset is out of range',

@@ -102,12 +102,15 @@ export class RequestParser {
           if (this.pos >= this.buf.length) return null;
           const c = this.buf[this.pos];
           if (c !== 36 /* '$' */) {
-            // Redis only complains once the whole line is in the buffer.
-            if (this.buf.indexOf(13, this.pos) < 0) {
+            // Redis only complains once the whole line, '\r' and one more byte, is in the
+            // buffer, and finds the '\r' with strchr() (a NUL before it hides it).
+            const cr = this.buf.indexOf(13, this.pos);
+            if (cr < 0 || cr + 1 >= this.buf.length || hasNul(this.buf, this.pos, cr)) {
               if (this.buf.length - this.pos > INLINE_MAX) throw new ProtocolError('Protocol error: too big bulk count string');
               return null;
             }
-            throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(c)}'`);
+            // Redis formats this error with addReplyErrorFormat, which turns CR and LF into spaces.
+            throw new ProtocolError(`Protocol error: expected '$', got '${c === 13 || c === 10 ? ' ' : String.fromCharCode(c)}'`);
           }
           const n = this.readLength(this.maxBulkLen, 'too big bulk count string', 'invalid bulk length');
           if (n === null) return null;
@@ -210,7 +213,14 @@ export class RequestParser {
     }
     if (cr + 1 >= buf.length) return null;
     const n = parseStrictInt(buf, this.pos + 1, cr);
-    if (n === null || n > max) throw new ProtocolError(`Protocol error: ${invalid}`);
+    if (n === null || n > max) {
+      // Redis finds the '\r' with strchr(), which stops at a NUL: such a line is "not complete yet".
+      if (hasNul(buf, this.pos, cr)) {
+        if (buf.length - this.pos > INLINE_MAX) throw new ProtocolError(`Protocol error: ${tooBig}`);
+        return null;
+      }
+      throw new ProtocolError(`Protocol error: ${invalid}`);
+    }
     this.pos = cr + 2;
     return n;
   }
@@ -261,6 +271,12 @@ function parseStrictInt(buf: Buffer, start: number, end: number): number | null 
     if (n > Number.MAX_SAFE_INTEGER) return null;
   }
   return neg ? -n : n;
+}
+
+/** True when buf[start..end) holds a NUL byte. */
+function hasNul(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0) return true;
+  return false;
 }
 
 function isSpace(c: number): boolean {

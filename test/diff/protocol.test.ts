@@ -43,7 +43,11 @@ async function abuse(env: DiffEnv, chunks: (string | Buffer)[], gapMs = 0, quiet
     p.writeRaw(c);
     if (gapMs > 0) await sleep(gapMs);
   }
-  const [r, s] = await Promise.all([settle(p.redis, quietMs), settle(p.respite, quietMs)]);
+  let [r, s] = await Promise.all([settle(p.redis, quietMs), settle(p.respite, quietMs)]);
+  if (r.out !== s.out || r.closed !== s.closed) {
+    // A loaded machine can be slower than the quiet period: look again, longer, before failing.
+    [r, s] = await Promise.all([settle(p.redis, 1500), settle(p.respite, 1500)]);
+  }
   p.close();
   assert.equal(s.out, r.out, `output differs for ${JSON.stringify(chunks.map(String).join('').slice(0, 120))}`);
   assert.equal(s.closed, r.closed, `close state differs (redis closed=${r.closed}) for ${JSON.stringify(chunks.map(String).join('').slice(0, 120))}`);

@@ -122,6 +122,17 @@ describe('request parser: protocol errors (Redis texts)', () => {
   it("expected '$', got X", () => {
     assert.equal(protoError(['*3\r\n$3\r\nSET\r\n:1\r\n']), "Protocol error: expected '$', got ':'");
     assert.equal(protoError(['*1\r\nPING\r\n']), "Protocol error: expected '$', got 'P'");
+    // CR and LF are printed as spaces (Redis maps them in formatted errors).
+    assert.equal(protoError(['*2\r\n$3\r\nGET\r\n\n$1\r\nk\r\n']), "Protocol error: expected '$', got ' '");
+  });
+
+  it('a NUL before the CR of a length line means "not complete yet" (Redis uses strchr)', () => {
+    assert.equal(protoError(['*2\r\n$\x004\r\nECHO\r\n']), null);
+    assert.equal(protoError(['*\x001\r\n']), null);
+    assert.equal(protoError(['*1\r\nP\x00\r\n']), null);
+    assert.equal(protoError(['*1\r\n$\x00\r\n', 'x'.repeat(70 * 1024)]), 'Protocol error: too big bulk count string');
+    // The '\n' after the '\r' must have arrived too before "expected '$'" is reported.
+    assert.equal(protoError(['*1\r\nPING\r']), null);
   });
 
   it('invalid bulk length', () => {
