@@ -336,7 +336,11 @@ export function sparseSet(h: Hll, index: number, count: number, maxBytes: number
   const oldLen = opLength(op);
   const delta = seq.length - oldLen;
   if (delta > 0 && HDR + b.length + delta > maxBytes) return promote(h, index, count);
+  const newLength = b.length + delta;
   b.splice(p, oldLen, ...seq);
+  // Why: a corrupted body can end with half an XZERO; Redis still grows the
+  // string by (new - old opcode length), so the last byte written is lost.
+  b.length = newLength;
   return mergeVals(h, b, prev);
 }
 
