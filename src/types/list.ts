@@ -135,14 +135,16 @@ export class ListValue implements ObjectValue {
   insert(i: number, v: string): void {
     if (i <= 0) return this.pushHead(v);
     if (i >= this.len) return this.pushTail(v);
-    this.len++;
     const f = this.flat;
     if (f !== null) {
+      this.len++;
       f.splice(i, 0, v);
       if (f.length > FLAT_MAX) this.toNodes();
       return;
     }
+    // Locate before counting the new element: locate() walks from len.
     const [k, j] = this.locate(i);
+    this.len++;
     const node = this.node(k);
     node.splice(j, 0, v);
     if (node.length > NODE_MAX) {
