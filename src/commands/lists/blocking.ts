@@ -12,7 +12,7 @@ import { parseBlockTimeout } from '../../keyspace/blocking.js';
 import type { Client } from '../../net/client.js';
 import { ListValue } from '../../types/list.js';
 import type { CommandDef } from '../table.js';
-import { type End, endArg, endWord, popped, writeList } from './common.js';
+import { type End, endArg, popped, writeList } from './common.js';
 import { lmoveFrom, mpopFrom, parseMpop } from './move.js';
 
 /** Serves one key: `list` is non-empty. */
@@ -71,21 +71,17 @@ function blmpop(c: Client, argv: string[]): void {
   serveOrBlock(c, argv, keys, timeoutMs, (key, list) => mpopFrom(c, key, list, end, count));
 }
 
-/**
- * BLMOVE/BRPOPLPUSH. `effect(woken)` is the propagated command: Redis keeps
- * the client's LEFT/RIGHT words when it serves at once, and writes its own
- * upper-case ones when it serves a woken client.
- */
-function bmove(c: Client, argv: string[], from: End, to: End, timeoutMs: number, effect: (woken: boolean) => string[]): void {
+/** BLMOVE/BRPOPLPUSH; `effect` is the propagated command (LMOVE/RPOPLPUSH). */
+function bmove(c: Client, argv: string[], from: End, to: End, timeoutMs: number, effect: string[]): void {
   const woken = c.server.blocking.servingKey;
   if (woken !== null) {
     const src = wokenList(c, woken);
     if (src === undefined) return block(c, argv, [argv[1]], timeoutMs, nilArray);
     // A destination of another type ends the wait with WRONGTYPE (thrown by the lookup).
-    return lmoveFrom(c, src, argv, from, to, effect(true));
+    return lmoveFrom(c, src, argv, from, to, effect);
   }
   const src = writeList(c, argv[1]);
-  if (src !== undefined && src.length !== 0) return lmoveFrom(c, src, argv, from, to, effect(false));
+  if (src !== undefined && src.length !== 0) return lmoveFrom(c, src, argv, from, to, effect);
   // Why nil here but a nil array on timeout: Redis 7.0 replies a null bulk
   // inside MULTI, and its timeout path answers every list wait with a null array.
   if (c.inExec) return c.nil();
@@ -97,13 +93,14 @@ function blmove(c: Client, argv: string[]): void {
   const from = endArg(argv[3]);
   const to = endArg(argv[4]);
   const timeoutMs = parseBlockTimeout(argv[5]);
-  bmove(c, argv, from, to, timeoutMs, (woken) => ['LMOVE', argv[1], argv[2], woken ? endWord(from) : argv[3], woken ? endWord(to) : argv[4]]);
+  // Propagated with the client's own LEFT/RIGHT words, served at once or woken.
+  bmove(c, argv, from, to, timeoutMs, ['LMOVE', argv[1], argv[2], argv[3], argv[4]]);
 }
 
 // BRPOPLPUSH source destination timeout
 function brpoplpush(c: Client, argv: string[]): void {
   const timeoutMs = parseBlockTimeout(argv[3]);
-  bmove(c, argv, 'tail', 'head', timeoutMs, () => ['RPOPLPUSH', argv[1], argv[2]]);
+  bmove(c, argv, 'tail', 'head', timeoutMs, ['RPOPLPUSH', argv[1], argv[2]]);
 }
 
 export const blockingListCommands: CommandDef[] = [

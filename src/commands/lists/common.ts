@@ -39,11 +39,6 @@ export function endArg(arg: string): End {
   fail(Err.syntax);
 }
 
-/** The keyword Redis uses for an end when it rewrites a command (LMOVE ... LEFT RIGHT). */
-export function endWord(end: End): string {
-  return end === 'head' ? 'LEFT' : 'RIGHT';
-}
-
 /**
  * A count argument in [min, LONG_MAX] (Redis's getRangeLongFromObjectOrReply):
  * any parse or range failure replies `msg`.
