@@ -23,6 +23,7 @@ import {
   mergeInto,
   openHll,
   rawHistogram,
+  selfTest,
   sparseSet,
   toDense,
   withCachedCardinality,
@@ -188,6 +189,13 @@ function pfdebug(c: Client, argv: string[]): void {
   for (let i = 0; i < HLL_REGISTERS; i++) c.integer(denseGet(h.dense!, i));
 }
 
+// PFSELFTEST
+function pfselftest(c: Client): void {
+  const failure = selfTest();
+  if (failure !== null) fail(`TESTFAILED ${failure}`);
+  c.ok();
+}
+
 /** An argument as C's %s prints it: up to the first NUL. */
 function cstr(a: string): string {
   const nul = a.indexOf('\0');
@@ -211,4 +219,5 @@ export const hyperloglogCommands: CommandDef[] = [
   { name: 'pfcount', handler: pfcount },
   { name: 'pfmerge', handler: pfmerge },
   { name: 'pfdebug', handler: pfdebug },
+  { name: 'pfselftest', handler: pfselftest },
 ];

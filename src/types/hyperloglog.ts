@@ -466,3 +466,37 @@ export function estimate(histo: readonly number[]): number {
   const alphaInf = 0.721347520444481703680; // 1 / (2 ln 2)
   return Math.round((alphaInf * m * m) / z);
 }
+
+// ---- self test (PFSELFTEST) -----------------------------------------------------
+
+/**
+ * Checks the representation's invariants: every dense register keeps the
+ * value written without disturbing its neighbours, and the sparse and dense
+ * forms of the same elements hold the same registers and estimate. Returns
+ * null on success, else a description of the first failure.
+ */
+export function selfTest(): string | null {
+  const d = new Uint8Array(DENSE_BYTES + 1);
+  const expect = new Uint8Array(HLL_REGISTERS);
+  let seed = 12345;
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      expect[i] = (seed >>> 16) & 63;
+      denseWrite(d, i, expect[i]);
+    }
+    for (let i = 0; i < HLL_REGISTERS; i++) if (denseGet(d, i) !== expect[i]) return `Register error at ${i}`;
+  }
+  const sparse = emptyHll();
+  const dense = emptyHll();
+  toDense(dense);
+  for (let i = 0; i < 5000; i++) {
+    hllAdd(sparse, `selftest:${i}`, Number.MAX_SAFE_INTEGER);
+    hllAdd(dense, `selftest:${i}`, 0);
+    if (i % 500 !== 499) continue;
+    const a = histogram(sparse);
+    const b = histogram(dense);
+    if (a === null || b === null || a.some((v, j) => v !== b[j])) return `Sparse and dense registers differ after ${i + 1} elements`;
+  }
+  return null;
+}

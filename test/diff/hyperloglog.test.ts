@@ -226,6 +226,8 @@ describe('differential: HyperLogLog commands', { skip: oracleSkip }, () => {
       ['PFDEBUG', 'TODENSE', 'h2'],
       ['GET', 'h2'],
       ['PFDEBUG', 'TODENSE', 'h2'],
+      ['PFSELFTEST'],
+      ['PFSELFTEST', 'extra'],
     ]);
   });
 
