@@ -108,7 +108,8 @@ function parseMpop(argv: string[], numIdx: number): MpopArgs {
 /** Serves a ZMPOP-style request from `key`: [key, [[member, score], ...]]. */
 function serveMpop(c: Client, key: string, z: ZSet, a: MpopArgs): void {
   const popped = popEntries(c, key, z, a.count, a.max);
-  c.server.propagate(c.db.id, [a.max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(a.count)]);
+  // Why: Redis 7.0 propagates the number of entries actually popped, not the COUNT asked.
+  c.server.propagate(c.db.id, [a.max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(popped.length >> 1)]);
   c.array(2);
   c.bulk(key);
   replyPopped(c, popped, true);
