@@ -132,6 +132,10 @@ export class BlockingManager {
     } finally {
       this.retrying = null;
       c.db = savedDb;
+      // Redis 7.0 counts a blocking command once, when first called: a
+      // re-run adds no call to its commandstats nor to total_commands_processed.
+      st.cmd.stats.calls--;
+      c.server.stats.commandsProcessed--;
     }
     if (!this.reblocked) this.release(c);
   }

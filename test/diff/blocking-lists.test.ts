@@ -230,6 +230,29 @@ describe('differential: blocking list commands over several connections', { skip
     }
   });
 
+  it('INFO commandstats counts a blocking command once, served, woken in vain or failed', async () => {
+    const p = env.pair;
+    await p.both('CONFIG', 'RESETSTAT');
+    const [a, b, c] = [await env.connect(), await env.connect(), await env.connect()];
+    await blockOn(a, 1, 'BLPOP', 'k', '0');
+    await blockOn(b, 2, 'BLMOVE', 'k', 'd', 'LEFT', 'LEFT', '0');
+    await blockOn(c, 3, 'BLMOVE', 'src', 'str', 'LEFT', 'LEFT', '0');
+    // A sorted set at k wakes the list waiters in vain: they stay blocked.
+    await p.same('ZADD', 'k', '1', 'm');
+    await p.same('DEL', 'k');
+    await p.same('RPUSH', 'k', '1');
+    await a.readSame();
+    await p.same('RPUSH', 'k', '2');
+    await b.readSame();
+    await p.same('SET', 'str', 'v');
+    await p.same('RPUSH', 'src', 'x');
+    await c.readSame();
+    const stats = (raw: string): string[] => raw.split('\r\n').filter((l) => /^cmdstat_(blpop|blmove)/.test(l)).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, ''));
+    const [x, y] = await p.both('INFO', 'commandstats');
+    assert.deepEqual(stats(y), stats(x));
+    assert.equal(stats(x).length, 2);
+  });
+
   it('1000 clients blocked on one key are served in arrival order', async () => {
     const n = 1000;
     const clients: RawClient[][] = [[], []];
