@@ -15,7 +15,9 @@ function plain(v: RespValue): unknown {
 /** Sends each command line (space-separated; `\e` = empty argument) to both servers, replies compared. */
 async function script(p: Pair, lines: string[]): Promise<void> {
   for (const line of lines) {
-    const args = line.split(' ').map((a) => (a === '\\e' ? '' : a.replace(/\\s/g, ' ')));
+    const args = line.split(' ').map((a) =>
+      a === '\\e' ? '' : a.replace(/\\s/g, ' ').replace(/\\x([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    );
     try {
       await p.same(...args);
     } catch (e) {
@@ -394,6 +396,35 @@ const SETOPS = [
   'ZINTER 3 f3 f1 f2 WITHSCORES',
 ];
 
+const MIXED = [
+  'SADD s1 a b c 1',
+  'SADD s2 1 2 3',
+  'ZADD z 5 a 6 b 7 q',
+  'ZUNION 2 z s1 WITHSCORES',
+  'ZUNION 3 z s1 s2 WEIGHTS 1 2 3 WITHSCORES',
+  'ZINTER 2 s1 z WITHSCORES',
+  'ZINTER 2 s1 s2 AGGREGATE MAX WITHSCORES',
+  'ZDIFF 2 s1 z WITHSCORES',
+  'ZDIFF 2 z s1 WITHSCORES',
+  'ZINTERCARD 2 s1 z',
+  'ZUNIONSTORE d 2 s1 s2',
+  'ZRANGE d 0 -1 WITHSCORES',
+  'OBJECT ENCODING d',
+  'ZUNIONSTORE z 2 z z',
+  'ZRANGE z 0 -1 WITHSCORES',
+  'ZINTERSTORE z 3 z z z AGGREGATE MIN',
+  'ZRANGE z 0 -1 WITHSCORES',
+  'ZRANGESTORE z z 1 -1',
+  'ZRANGE z 0 -1 WITHSCORES',
+  'ZDIFFSTORE z 1 z',
+  'ZRANGE z 0 -1 WITHSCORES',
+  'ZADD bin 0 \x00a 0 \xff 0 a 0 A',
+  'ZRANGEBYLEX bin - +',
+  'ZRANGEBYLEX bin [a +',
+  'ZSCORE s1 a',
+  'ZCARD s1',
+];
+
 describe('differential: sorted sets', { skip: oracleSkip }, () => {
   let env: DiffEnv;
   before(async () => {
@@ -410,6 +441,7 @@ describe('differential: sorted sets', { skip: oracleSkip }, () => {
     ['ZPOPMIN ZPOPMAX ZMPOP and non-blocking BZ*', POPS],
     ['ZRANDMEMBER errors and deterministic cases', RANDOM],
     ['ZUNION ZINTER ZDIFF ZINTERCARD and STORE forms', SETOPS],
+    ['set inputs, repeated keys, binary members', MIXED],
   ];
   for (const [name, lines] of groups) {
     it(`${name} (RESP2)`, async () => {
@@ -512,6 +544,37 @@ describe('differential: sorted sets', { skip: oracleSkip }, () => {
       'ZREMRANGEBYLEX biglex - [k010',
       'ZCARD biglex',
     ]);
+  });
+
+  it('keyspace hits and misses are counted like Redis (read vs write lookups)', async () => {
+    const stats = async (): Promise<[string, string]> => {
+      const [a, b] = await env.pair.both('INFO', 'stats');
+      const pick = (x: string): string => (x.match(/keyspace_(hits|misses):\d+/g) ?? []).join(',');
+      return [pick(a), pick(b)];
+    };
+    await env.pair.same('CONFIG', 'RESETSTAT');
+    await script(env.pair, [
+      'ZADD z 1 a 2 b 3 c',
+      'ZSCORE z a',
+      'ZSCORE nokey a',
+      'ZRANGE z 0 -1',
+      'ZRANGESTORE d z 0 -1',
+      'ZRANGESTORE d nokey 0 -1',
+      'ZUNIONSTORE d 2 z nokey',
+      'ZINTER 2 z nokey',
+      'ZPOPMIN z',
+      'ZMPOP 2 nokey z MIN',
+      'ZREM nokey a',
+      'ZRANDMEMBER z',
+      'ZRANDMEMBER nokey 2',
+      'ZSCAN z 0',
+      'ZCARD nokey',
+      'ZINCRBY z 1 a',
+      'BZPOPMIN z 0',
+    ]);
+    const [a, b] = await stats();
+    assert.ok(a.length > 0);
+    assert.equal(b, a);
   });
 
   it('ZSCAN: listpack in one reply, skiplist cursor covers everything', async () => {
