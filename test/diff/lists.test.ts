@@ -342,6 +342,21 @@ describe('differential: list commands', { skip: oracleSkip }, () => {
       await p.same('LRANGE', 'l', '0', '-1');
     }));
 
+  it('OBJECT ENCODING is quicklist whatever list-max-listpack-size says (Redis 7.0)', async () => {
+    const p = env.pair;
+    for (const size of ['1', '4', '-1', '-5', '-2']) {
+      await p.same('CONFIG', 'SET', 'list-max-listpack-size', size);
+      await p.same('DEL', 'a', 'b');
+      await p.same('RPUSH', 'a', 'x');
+      await p.same('OBJECT', 'ENCODING', 'a');
+      await p.same('RPUSH', 'b', ...Array.from({ length: 600 }, (_, i) => `element-${i}`));
+      await p.same('OBJECT', 'ENCODING', 'b');
+      await p.same('LTRIM', 'b', '0', '0');
+      await p.same('OBJECT', 'ENCODING', 'b');
+    }
+    await p.same('CONFIG', 'GET', 'list-max-*');
+  });
+
   it('large and binary elements', () =>
     both(async (p) => {
       const big = 'x'.repeat(70000) + '\x00\xff';
