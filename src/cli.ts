@@ -10,6 +10,8 @@ import { applyConfigText, argsToConfigText, ConfigFileError, fatalBlock, newLoad
 import { strerror } from './config/values.js';
 import { formatLogLine } from './log.js';
 import { RESPITE_VERSION, REDIS_VERSION, Server } from './server.js';
+import { AofLoadError } from './persistence/aof/loader.js';
+import { runCheckAof } from './tools/check-aof.js';
 
 /** What the command line asked for, after loading every config source. */
 export interface LoadedConfig {
@@ -75,6 +77,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log('Usage: respite [/path/to/respite.conf] [--directive value ...]\n       respite --port 7777\n       respite /etc/respite.conf --loglevel verbose');
     return;
   }
+  if (argv[0] === '--check-aof') process.exit(runCheckAof(argv.slice(1)));
   let loaded: LoadedConfig;
   try {
     loaded = loadCommandLine(argv);
@@ -103,10 +106,12 @@ export async function main(argv: string[]): Promise<void> {
   if (loaded.file === null) server.log('warning', 'Warning: no config file specified, using the default config. In order to specify a config file use respite /path/to/respite.conf');
   else server.log('notice', 'Configuration loaded');
   warnIneffective(server, loaded);
+  server.aof.exitOnFatal = true;
   try {
     await server.listen();
   } catch (e) {
-    server.log('warning', (e as Error).message);
+    if (e instanceof AofLoadError) for (const line of e.lines) server.log('warning', line);
+    else server.log('warning', (e as Error).message);
     process.exit(1);
   }
   server.log('notice', `Running mode=standalone, port=${server.port}.`);

@@ -21,6 +21,8 @@ import { Logger, type LogLevel } from './log.js';
 import { Client } from './net/client.js';
 import { ClientPause } from './net/client-pause.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { AofManager } from './persistence/aof/aof.js';
+import type { Command } from './commands/table.js';
 import { createStats, type Stats } from './stats.js';
 
 export const RESPITE_VERSION = '0.1.0';
@@ -70,6 +72,14 @@ export class Server implements KeyspaceHost {
   port = 0;
   host = '127.0.0.1';
   shuttingDown = false;
+  /** True while the AOF is replayed at start-up: nothing expires (Redis's server.loading). */
+  loading = false;
+  /** Non-null while persistence is failing: the MISCONF error write commands get (dispatch gate). */
+  persistenceError: string | null = null;
+  /** Non-null while an AOF rewrite runs: called before a command that may write executes. */
+  beforeWrite: ((c: Client, cmd: Command, argv: string[]) => void) | null = null;
+  /** The append-only file (appendonly, BGREWRITEAOF). */
+  readonly aof: AofManager;
   /** Called when a client asks the server to stop (SHUTDOWN); the embedder or CLI decides how. */
   onShutdown: (() => void) | null = null;
 
@@ -88,6 +98,7 @@ export class Server implements KeyspaceHost {
     this.pubsub = new PubSub(this);
     this.watches = new WatchTable(this);
     this.notifier = new KeyspaceNotifier(this);
+    this.aof = new AofManager(this);
     this.config.watch('requirepass', (v) => (this.password = v));
     this.config.watch('maxclients', (v) => (this.maxClients = Number(v)));
     this.config.watch('timeout', (v) => (this.idleTimeoutSec = Number(v)));
@@ -302,6 +313,8 @@ export class Server implements KeyspaceHost {
 
   /** Starts listening on every configured address and the unix socket. */
   async listen(): Promise<void> {
+    // The AOF is replayed before any client can connect (throws AofLoadError).
+    this.aof.startup();
     await this.openTcp();
     this.tcpOpened = true;
     const sock = this.config.get('unixsocket');
@@ -423,6 +436,7 @@ export class Server implements KeyspaceHost {
     }
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
     this.listeners = [];
+    this.aof.shutdown();
   }
 }
 

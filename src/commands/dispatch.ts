@@ -48,6 +48,7 @@ export function dispatch(c: Client, argv: string[]): void {
     return refuse(c, cmd, Err.noAuth);
   }
   const top = cmd.parent ?? cmd;
+  if (c.server.persistenceError !== null && deniedByDiskError(c, cmd, top)) return refuse(c, cmd, c.server.persistenceError);
   if (c.subscriptions > 0 && c.resp === 2 && !PUBSUB_ALLOWED.has(top.name)) {
     return refuse(
       c,
@@ -67,6 +68,16 @@ export function dispatch(c: Client, argv: string[]): void {
     return;
   }
   call(c, cmd, argv);
+}
+
+/**
+ * The disk-error gate (Redis's writeCommandsDeniedByDiskError check): while
+ * the AOF cannot be written, write commands, an EXEC with queued writes and
+ * (a Redis quirk) PING are refused with MISCONF; reads keep working.
+ */
+function deniedByDiskError(c: Client, cmd: Command, top: Command): boolean {
+  if (cmd.has(CmdFlag.Write) || top.name === 'ping') return true;
+  return top.name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.has(CmdFlag.Write));
 }
 
 /**
@@ -101,6 +112,8 @@ export function call(c: Client, cmd: Command, argv: string[], nested = false): v
   if (!nested) server.freezeTime(start);
   const errorsBefore = server.stats.errorReplies;
   const mark = c.out.length;
+  // An AOF rewrite copies the keys this command may write before they change.
+  if (server.beforeWrite !== null) server.beforeWrite(c, cmd, argv);
   try {
     cmd.handler!(c, argv);
   } catch (e) {

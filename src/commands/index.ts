@@ -12,6 +12,7 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { infoCommands } from './info.js';
 import { keyspaceCommands } from './keyspace/index.js';
 import { listCommands } from './lists/index.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-admin.js';
 import { setCommands } from './sets.js';
@@ -38,4 +39,5 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...listCommands,
   ...hashCommands,
   ...setCommands,
+  ...persistenceCommands,
 ];

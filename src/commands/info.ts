@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Client } from '../net/client.js';
 import { REDIS_VERSION, RESPITE_VERSION, type Server } from '../server.js';
+import { aofEnabledInfoFields, aofInfoFields } from './persistence.js';
 import type { Command, CommandDef } from './table.js';
 
 type Field = [string, string | number];
@@ -194,18 +195,8 @@ function persistenceSection(s: Server): Field[] {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', 0],
     ['rdb_last_load_keys_loaded', 0],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
-    ['module_fork_in_progress', 0],
-    ['module_fork_last_cow_size', 0],
+    ...aofInfoFields(s),
+    ...aofEnabledInfoFields(s),
   ];
 }
 

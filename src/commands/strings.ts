@@ -218,7 +218,7 @@ function getex(c: Client, argv: string[]): void {
   if (v === undefined) return c.nil();
   const expireAt = expire === null ? -1 : expireAtMs(c, expire, flags, 'getex');
   c.bulk(v);
-  if (flags & (Opt.EXAT | Opt.PXAT) && expireAt <= c.server.now()) {
+  if (flags & (Opt.EXAT | Opt.PXAT) && expireAt <= c.server.now() && !c.server.loading) {
     // An absolute time already past deletes the key right away.
     db.delete(key);
     c.server.keyChanged(db, key, 'g', 'del');

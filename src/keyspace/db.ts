@@ -13,6 +13,8 @@ export interface KeyspaceHost {
   /** Called after an expired key was removed: propagate, notify, count. */
   keyExpired(db: Database, key: string): void;
   readonly stats: { keyspaceHits: number; keyspaceMisses: number };
+  /** True while an AOF is replayed at start-up: keys do not expire then (as in Redis). */
+  readonly loading?: boolean;
   /**
    * `emptied` is about to lose its contents: flushed (replacedWith null) or
    * swapped with `replacedWith` (SWAPDB calls it once per side). WATCH uses it.
@@ -68,7 +70,7 @@ export class Database {
   /** Removes the key if its expiry time has passed. Returns true if it did. */
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > this.host.now()) return false;
+    if (when === undefined || when > this.host.now() || this.host.loading === true) return false;
     this.dict.delete(key);
     this.expires.delete(key);
     if (this.encodingOverrides !== null) this.encodingOverrides.delete(key);

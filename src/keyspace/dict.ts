@@ -29,7 +29,8 @@ export function hashKey(key: string): number {
   return h >>> 0;
 }
 
-function reverseBits32(v: number): number {
+/** Reverses the 32 bits of v (SCAN cursor order; the AOF rewrite uses it to tell visited keys). */
+export function reverseBits32(v: number): number {
   v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
   v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
   v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);

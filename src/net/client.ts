@@ -51,6 +51,11 @@ export class Client extends ReplyWriter {
   /** Set when the connection must close once pending replies are written. */
   closeAfterReply = false;
   closed = false;
+  /**
+   * Set by pub/sub while messages recorded for this client this turn are not
+   * yet in `out`; flush() calls it first so they keep their place.
+   */
+  beforeFlush: ((c: Client) => void) | null = null;
   /** Per-client flags as CLIENT LIST prints them, besides the ones derived from state. */
   flagsExtra = '';
   private paused = false;
@@ -119,6 +124,9 @@ export class Client extends ReplyWriter {
 
   /** Writes pending replies in one socket write; closes if asked to. */
   flush(): void {
+    if (this.beforeFlush !== null) this.beforeFlush(this);
+    // appendfsync always: replies wait until the AOF data they depend on is fsynced.
+    if (this.out.length !== 0 && this.server.aof.holdReplies(this)) return;
     const s = this.socket;
     if (this.out.length !== 0 && s !== null && !this.closed) {
       const data = this.out;

@@ -80,7 +80,8 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
     c.integer(0);
     return;
   }
-  if (when <= BigInt(now)) {
+  // While an AOF loads, a past time is stored, not applied (Redis's checkAlreadyExpired).
+  if (when <= BigInt(now) && !c.server.loading) {
     // A time in the past deletes the key, propagated as an explicit DEL.
     db.delete(key);
     c.server.keyChanged(db, key, 'g', 'del');

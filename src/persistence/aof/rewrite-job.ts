@@ -1,0 +1,167 @@
+/**
+ * An AOF rewrite without fork(): the new base file is produced on the main
+ * thread in small time slices, iterating every database with Dict.scan
+ * cursors, while clients keep being served and their writes go to the new
+ * incr file opened when the rewrite started (time T0).
+ *
+ * Point-in-time consistency. Replaying base + new incr must give the live
+ * dataset. The new incr holds every effect since T0, so the base must hold
+ * exactly the dataset as it was at T0 — it is not enough that a key "shows
+ * up in some state": with a non-idempotent command (APPEND, INCR, RPUSH) a
+ * key written to the base *after* being modified would have the change
+ * applied twice on replay. So:
+ *  - the job captures each database's key and expiry dictionaries at T0 (the
+ *    objects, not copies). FLUSHDB/FLUSHALL swap in new dictionaries and
+ *    SWAPDB swaps them between databases, so the captured objects keep their
+ *    T0 identity: they are always written under their T0 database number;
+ *  - before any command that may write runs (`beforeWrite`, called from the
+ *    dispatcher), each key it names that the scan has not reached yet is
+ *    written to the base first, in its current — still T0 — state, and
+ *    remembered so the scan skips it later. A key that did not exist is
+ *    remembered too, so a key created after T0 is never put in the base;
+ *  - "not reached yet" is exact: Dict's reverse-binary cursor visits hashes
+ *    in increasing bit-reversed order and the table only grows, so after a
+ *    step returned cursor c the keys visited are exactly those whose
+ *    reversed hash is below reverse(c).
+ * Keys removed without a command (expiry, lazy or active) are not written
+ * first: their removal is an idempotent DEL in the incr file, and while an
+ * AOF is loaded nothing expires, so the replay reaches the same state.
+ */
+import fs from 'node:fs';
+import type { Database } from '../../keyspace/db.js';
+import { hashKey, reverseBits32, type Dict } from '../../keyspace/dict.js';
+import type { Value } from '../../types/value.js';
+import { encodeSelect, encodeTimestamp } from './encode.js';
+import { rewriteKey } from './rewrite-commands.js';
+
+/** Bytes of pending base text written out at once. */
+const WRITE_CHUNK = 1 << 20;
+/** Keys visited per scan call inside a slice. */
+const SCAN_COUNT = 64;
+
+interface DbSnapshot {
+  /** Database number at T0 (the base writes the dictionary under it). */
+  readonly id: number;
+  readonly dict: Dict<Value>;
+  readonly expires: Dict<number>;
+  cursor: number;
+  done: boolean;
+  /** Keys handled ahead of the scan (written or known absent at T0). */
+  readonly ahead: Set<string>;
+}
+
+export class RewriteJob {
+  private readonly snaps = new Map<Dict<Value>, DbSnapshot>();
+  private readonly order: DbSnapshot[] = [];
+  private next = 0;
+  private out = '';
+  private selected = -1;
+  private fd: number;
+  /** Bytes written to the temp file so far. */
+  size = 0;
+  keysWritten = 0;
+  readonly startedAt = Date.now();
+
+  constructor(
+    dbs: readonly Database[],
+    readonly tempPath: string,
+    timestampSec: number | null,
+  ) {
+    this.fd = fs.openSync(tempPath, 'w', 0o644);
+    for (const db of dbs) {
+      const s: DbSnapshot = { id: db.id, dict: db.dict, expires: db.expires, cursor: 0, done: db.dict.size === 0, ahead: new Set() };
+      this.snaps.set(db.dict, s);
+      this.order.push(s);
+    }
+    if (timestampSec !== null) this.out += encodeTimestamp(timestampSec);
+  }
+
+  /** True once every captured dictionary has been scanned (the text may still need writing). */
+  get scanned(): boolean {
+    return this.next >= this.order.length;
+  }
+
+  /**
+   * Called before a command that may write `key` in `db` runs: if the scan
+   * has not reached the key yet, its T0 state goes to the base now.
+   */
+  beforeWrite(db: Database, key: string): void {
+    const s = this.snaps.get(db.dict);
+    if (s === undefined || s.done || s.ahead.has(key)) return;
+    if (s.cursor !== 0 && reverseBits32(hashKey(key)) < reverseBits32(s.cursor)) return;
+    s.ahead.add(key);
+    const v = s.dict.get(key);
+    if (v !== undefined) this.emit(s, key, v);
+  }
+
+  private emit(s: DbSnapshot, key: string, v: Value): void {
+    if (this.selected !== s.id) {
+      this.out += encodeSelect(s.id);
+      this.selected = s.id;
+    }
+    this.out += rewriteKey(key, v, s.expires.get(key) ?? -1);
+    this.keysWritten++;
+    if (this.out.length >= WRITE_CHUNK) this.writeOut();
+  }
+
+  /** Scans for about `budgetMs`; returns true when the scan is complete. Throws on I/O or type errors. */
+  step(budgetMs: number): boolean {
+    const until = performance.now() + budgetMs;
+    while (this.next < this.order.length) {
+      const s = this.order[this.next];
+      if (s.done) {
+        this.next++;
+        continue;
+      }
+      s.cursor = s.dict.scan(s.cursor, SCAN_COUNT, (key, v) => {
+        if (!s.ahead.has(key)) this.emit(s, key, v);
+      });
+      if (s.cursor === 0) {
+        s.done = true;
+        s.ahead.clear();
+        this.next++;
+      }
+      if (performance.now() >= until) break;
+    }
+    if (this.scanned) this.writeOut();
+    return this.scanned;
+  }
+
+  private writeOut(): void {
+    if (this.out.length === 0) return;
+    const b = Buffer.from(this.out, 'latin1');
+    this.out = '';
+    let off = 0;
+    while (off < b.length) off += fs.writeSync(this.fd, b, off, b.length - off);
+    this.size += b.length;
+  }
+
+  /** Makes the temp file durable (off the main thread) and closes it. */
+  finish(): Promise<void> {
+    this.writeOut();
+    const fd = this.fd;
+    this.fd = -1;
+    return new Promise((resolve, reject) => {
+      fs.fsync(fd, (err) => {
+        fs.close(fd, () => (err ? reject(err) : resolve()));
+      });
+    });
+  }
+
+  /** Stops the job and removes its temp file. */
+  abort(): void {
+    if (this.fd !== -1) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+      this.fd = -1;
+    }
+    try {
+      fs.unlinkSync(this.tempPath);
+    } catch {
+      /* gone */
+    }
+  }
+}
