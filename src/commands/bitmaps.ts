@@ -5,6 +5,7 @@
 import { Err, fail } from '../errors.js';
 import type { Client } from '../net/client.js';
 import {
+  ByteRope,
   Overflow,
   addSigned,
   addUnsigned,
@@ -80,6 +81,96 @@ function storeRaw(c: Client, key: string, v: string): void {
   noteEncoding(c.db, key, v, 'raw');
 }
 
+/** Byte access shared by a plain buffer and a ByteRope. */
+interface Bytes {
+  readonly length: number;
+  byteAt(i: number): number;
+  setByte(i: number, v: number): void;
+}
+
+/** Bytes over a Uint8Array (small values are edited as one buffer). */
+class BufferBytes implements Bytes {
+  constructor(readonly buf: Buffer) {}
+  get length(): number {
+    return this.buf.length;
+  }
+  byteAt(i: number): number {
+    return i < this.buf.length ? this.buf[i] : 0;
+  }
+  setByte(i: number, v: number): void {
+    this.buf[i] = v;
+  }
+}
+
+/** Values at least this long are edited through a ByteRope. */
+const ROPE_MIN = 65536;
+/** Total bytes of the ropes kept between commands (least recently used dropped first). */
+const ROPE_BUDGET = 256 * 1024 * 1024;
+const ropes = new Map<string, ByteRope>();
+let ropeBytes = 0;
+
+/**
+ * The rope of a big value, valid only while the keyspace still holds the
+ * very string the rope produced (any other write to the key makes a new
+ * string, so the rope is rebuilt from it). Why ropes at all: a JS string
+ * cannot be edited in place, and copying a 100 MB bitmap for each SETBIT
+ * would make an O(1) Redis command O(n).
+ */
+function cachedRope(c: Client, key: string, current: string): ByteRope | undefined {
+  const id = `${c.db.id}:${key}`;
+  const rope = ropes.get(id);
+  if (rope === undefined) return undefined;
+  if (rope.value === current) return rope;
+  dropRope(id, rope);
+  return undefined;
+}
+
+/** The rope for a write to key (created from `current` if needed) and marked recently used. */
+function ropeFor(c: Client, key: string, current: string): ByteRope {
+  const id = `${c.db.id}:${key}`;
+  let rope = cachedRope(c, key, current);
+  if (rope !== undefined) ropes.delete(id);
+  else {
+    rope = new ByteRope(current);
+    ropeBytes += current.length;
+  }
+  ropes.set(id, rope);
+  return rope;
+}
+
+function dropRope(id: string, rope: ByteRope): void {
+  ropes.delete(id);
+  ropeBytes -= rope.length;
+}
+
+/** After a rope grew: accounts its size and evicts the least recently used ropes over budget. */
+function trimRopes(grownBy: number): void {
+  ropeBytes += grownBy;
+  for (const [id, rope] of ropes) {
+    if (ropeBytes <= ROPE_BUDGET || ropes.size === 1) break;
+    dropRope(id, rope);
+  }
+}
+
+/** The bytes a bit write edits: a rope for big values, else a buffer copy. */
+function writableBytes(c: Client, key: string, old: string, len: number): Bytes {
+  if (len >= ROPE_MIN) {
+    const rope = ropeFor(c, key, old);
+    const before = rope.length;
+    rope.grow(len);
+    trimRopes(rope.length - before);
+    return rope;
+  }
+  const buf = Buffer.alloc(len);
+  buf.write(old, 'latin1');
+  return new BufferBytes(buf);
+}
+
+/** The string value after an edit through writableBytes. */
+function bytesValue(b: Bytes): string {
+  return b instanceof ByteRope ? b.value : (b as BufferBytes).buf.toString('latin1');
+}
+
 // SETBIT key offset value
 function setbit(c: Client, argv: string[]): void {
   const key = argv[1];
@@ -87,24 +178,42 @@ function setbit(c: Client, argv: string[]): void {
   const on = intArg(argv[3], BIT_ERR);
   if (on !== 0 && on !== 1) fail(BIT_ERR);
   const old = peekString(c, key);
-  const bytes = Math.floor(offset / 8) + 1;
-  checkLength(bytes);
-  const prev = old === undefined ? 0 : getBit(old, offset);
+  const byte = Math.floor(offset / 8);
+  checkLength(byte + 1);
+  const rope = old === undefined ? undefined : cachedRope(c, key, old);
+  const prev = old === undefined ? 0 : rope !== undefined ? (rope.byteAt(byte) >> (7 - (offset % 8))) & 1 : getBit(old, offset);
   // Why: Redis signals a change only if the key was created, grew, or the bit flipped.
-  const dirty = old === undefined || old.length < bytes || prev !== on;
+  const dirty = old === undefined || old.length <= byte || prev !== on;
   if (dirty) {
-    storeRaw(c, key, setBit(old ?? '', offset, on));
+    storeRaw(c, key, setBitValue(c, key, old ?? '', offset, on));
     c.server.keyChanged(c.db, key, '$', 'setbit');
     c.server.propagate(c.db.id, argv);
   } else noteEncoding(c.db, key, old, 'raw'); // unshared for writing all the same
   c.integer(prev);
 }
 
+/** The value with one bit set or cleared (through a rope for big values). */
+function setBitValue(c: Client, key: string, old: string, offset: number, on: number): string {
+  const byte = Math.floor(offset / 8);
+  const len = Math.max(old.length, byte + 1);
+  if (len < ROPE_MIN) return setBit(old, offset, on);
+  const b = writableBytes(c, key, old, len);
+  const mask = 1 << (7 - (offset % 8));
+  const cur = b.byteAt(byte);
+  b.setByte(byte, on ? cur | mask : cur & ~mask);
+  return bytesValue(b);
+}
+
 // GETBIT key offset
 function getbit(c: Client, argv: string[]): void {
+  const key = argv[1];
   const offset = bitOffsetArg(c, argv[2]);
-  const v = getString(c, argv[1]);
-  c.integer(v === undefined ? 0 : getBit(v, offset));
+  const v = getString(c, key);
+  if (v === undefined) return c.integer(0);
+  // A rope answers without flattening the big string.
+  const rope = v.length >= ROPE_MIN ? cachedRope(c, key, v) : undefined;
+  if (rope !== undefined) c.integer((rope.byteAt(Math.floor(offset / 8)) >> (7 - (offset % 8))) & 1);
+  else c.integer(getBit(v, offset));
 }
 
 /** BYTE | BIT unit argument (strcasecmp rules). */
@@ -237,20 +346,28 @@ function parseFieldOps(c: Client, argv: string[]): FieldCommand[] {
   return ops;
 }
 
-/** Reads a field from a string without copying it (up to 9 bytes are enough for 64 bits). */
-function readField(s: string | Uint8Array | undefined, f: FieldCommand): bigint {
-  const byte = Math.floor(f.offset / 8);
+/** The (up to) 9 bytes holding a field: enough for 64 bits at any bit alignment. */
+function fieldWindow(s: string | Bytes | undefined, byte: number): Uint8Array {
   const buf = new Uint8Array(9);
-  if (s !== undefined) {
-    for (let i = 0; i < 9 && byte + i < s.length; i++) buf[i] = typeof s === 'string' ? s.charCodeAt(byte + i) : s[byte + i];
-  }
-  const rel = f.offset - byte * 8;
-  return f.signed ? getSigned(buf, rel, f.bits) : getUnsigned(buf, rel, f.bits);
+  if (s === undefined) return buf;
+  for (let i = 0; i < 9 && byte + i < s.length; i++) buf[i] = typeof s === 'string' ? s.charCodeAt(byte + i) : s.byteAt(byte + i);
+  return buf;
 }
 
-/** Applies a SET/INCRBY to buf; returns the reply value or null (FAIL overflow). */
-function writeField(buf: Uint8Array, f: FieldCommand): bigint | null {
-  const old = f.signed ? getSigned(buf, f.offset, f.bits) : getUnsigned(buf, f.offset, f.bits);
+/** Reads a field (bits past the end read as 0). */
+function readField(s: string | Bytes | undefined, f: FieldCommand): bigint {
+  const byte = Math.floor(f.offset / 8);
+  const win = fieldWindow(s, byte);
+  const rel = f.offset - byte * 8;
+  return f.signed ? getSigned(win, rel, f.bits) : getUnsigned(win, rel, f.bits);
+}
+
+/** Applies a SET/INCRBY; returns the reply value or null (FAIL overflow). */
+function writeField(dst: Bytes, f: FieldCommand): bigint | null {
+  const byte = Math.floor(f.offset / 8);
+  const rel = f.offset - byte * 8;
+  const win = fieldWindow(dst, byte);
+  const old = f.signed ? getSigned(win, rel, f.bits) : getUnsigned(win, rel, f.bits);
   const add = f.signed ? addSigned : addUnsigned;
   let next: bigint | null;
   if (f.op === FieldOp.INCRBY) next = add(old, f.arg, f.bits, f.ow);
@@ -258,7 +375,8 @@ function writeField(buf: Uint8Array, f: FieldCommand): bigint | null {
   // (unsigned: the argument is reinterpreted as uint64).
   else next = add(f.signed ? f.arg : BigInt.asUintN(64, f.arg), 0n, f.bits, f.ow);
   if (next === null) return null;
-  setBits(buf, f.offset, f.bits, next);
+  setBits(win, rel, f.bits, next);
+  for (let i = 0; i < 9 && byte + i < dst.length; i++) if (win[i] !== dst.byteAt(byte + i)) dst.setByte(byte + i, win[i]);
   return f.op === FieldOp.INCRBY ? next : old;
 }
 
@@ -270,24 +388,24 @@ function bitfieldGeneric(c: Client, argv: string[], readOnly: boolean): void {
   for (const f of ops) if (f.op !== FieldOp.GET && f.offset + f.bits - 1 > highest) highest = f.offset + f.bits - 1;
   if (highest < 0) {
     const v = getString(c, key);
+    const src = v !== undefined && v.length >= ROPE_MIN ? (cachedRope(c, key, v) ?? v) : v;
     c.array(ops.length);
-    for (const f of ops) c.integer(readField(v, f));
+    for (const f of ops) c.integer(readField(src, f));
     return;
   }
   if (readOnly) fail('ERR BITFIELD_RO only supports the GET subcommand');
   const old = peekString(c, key) ?? '';
   const len = Math.max(old.length, Math.floor(highest / 8) + 1);
   checkLength(len);
-  const buf = Buffer.alloc(len);
-  buf.write(old, 'latin1');
+  const bytes = writableBytes(c, key, old, len);
   c.array(ops.length);
   for (const f of ops) {
-    const r = f.op === FieldOp.GET ? readField(buf, f) : writeField(buf, f);
+    const r = f.op === FieldOp.GET ? readField(bytes, f) : writeField(bytes, f);
     if (r === null) c.nil();
     else c.integer(r);
   }
   // Why: every SET/INCRBY counts as a change, even one refused by OVERFLOW FAIL.
-  storeRaw(c, key, buf.toString('latin1', 0, len));
+  storeRaw(c, key, bytesValue(bytes));
   c.server.keyChanged(c.db, key, '$', 'setbit');
   c.server.propagate(c.db.id, argv);
 }

@@ -214,3 +214,94 @@ export function addUnsigned(value: bigint, incr: bigint, bits: number, ow: Overf
   if (ow === Overflow.SAT) return dir > 0 ? max : 0n;
   return BigInt.asUintN(bits, value + incr);
 }
+
+// ---- chunked bitmaps -------------------------------------------------------------
+
+/** Bytes per leaf of a ByteRope. */
+const CHUNK = 16384;
+
+let ZERO_CHUNK: string | null = null;
+const zeroChunk = (): string => (ZERO_CHUNK ??= '\0'.repeat(CHUNK));
+
+/**
+ * A big string value kept as a balanced tree of V8 cons strings over
+ * CHUNK-byte leaves, so that changing a few bytes costs one leaf copy plus
+ * log(leaves) concatenations instead of a copy of the whole value (JS strings
+ * are immutable; Redis edits its buffer in place). `value` is an ordinary JS
+ * string with the full content, ready to be stored in the keyspace.
+ */
+export class ByteRope {
+  private nodes: string[];
+  private cap: number;
+  private len: number;
+
+  constructor(s: string) {
+    this.len = s.length;
+    this.cap = 1;
+    while (this.cap * CHUNK < s.length) this.cap *= 2;
+    this.nodes = new Array<string>(2 * this.cap).fill('');
+    for (let i = 0; i * CHUNK < s.length; i++) this.nodes[this.cap + i] = s.slice(i * CHUNK, (i + 1) * CHUNK);
+    for (let k = this.cap - 1; k >= 1; k--) this.nodes[k] = this.nodes[2 * k] + this.nodes[2 * k + 1];
+  }
+
+  /** The whole content. */
+  get value(): string {
+    return this.nodes[1];
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  /** Byte i (0 past the end). */
+  byteAt(i: number): number {
+    if (i >= this.len) return 0;
+    return this.nodes[this.cap + Math.floor(i / CHUNK)].charCodeAt(i % CHUNK);
+  }
+
+  /** Zero-extends the content to at least n bytes. */
+  grow(n: number): void {
+    if (n <= this.len) return;
+    if (n > this.cap * CHUNK) this.rebuild(n);
+    const first = Math.floor(this.len / CHUNK);
+    const last = Math.floor((n - 1) / CHUNK);
+    const many = last - first > 8;
+    for (let c = first; c <= last; c++) {
+      const leaf = this.nodes[this.cap + c];
+      const want = c === last ? n - c * CHUNK : CHUNK;
+      if (leaf.length >= want) continue;
+      // Whole zero leaves share one string.
+      const grown = leaf.length === 0 && want === CHUNK ? zeroChunk() : leaf + '\0'.repeat(want - leaf.length);
+      if (many) this.nodes[this.cap + c] = grown;
+      else this.setLeaf(c, grown);
+    }
+    if (many) for (let k = this.cap - 1; k >= 1; k--) this.nodes[k] = this.nodes[2 * k] + this.nodes[2 * k + 1];
+    this.len = n;
+  }
+
+  /** Writes byte value v at i (which must be below length). */
+  setByte(i: number, v: number): void {
+    const c = Math.floor(i / CHUNK);
+    const j = i % CHUNK;
+    const leaf = this.nodes[this.cap + c];
+    if (leaf.charCodeAt(j) === v) return;
+    this.setLeaf(c, leaf.slice(0, j) + String.fromCharCode(v) + leaf.slice(j + 1));
+  }
+
+  private setLeaf(c: number, s: string): void {
+    let k = this.cap + c;
+    this.nodes[k] = s;
+    for (k >>= 1; k >= 1; k >>= 1) this.nodes[k] = this.nodes[2 * k] + this.nodes[2 * k + 1];
+  }
+
+  /** Doubles the capacity until n bytes fit (leaves are kept). */
+  private rebuild(n: number): void {
+    let cap = this.cap;
+    while (cap * CHUNK < n) cap *= 2;
+    const nodes = new Array<string>(2 * cap).fill('');
+    for (let i = 0; i < this.cap; i++) nodes[cap + i] = this.nodes[this.cap + i];
+    for (let k = cap - 1; k >= 1; k--) nodes[k] = nodes[2 * k] + nodes[2 * k + 1];
+    this.nodes = nodes;
+    this.cap = cap;
+  }
+}
