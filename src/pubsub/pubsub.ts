@@ -2,14 +2,15 @@
  * Publish/subscribe registries: global channels, glob patterns and shard
  * channels, each mapping a name to its subscribers in subscription order.
  * Messages are appended to the subscribers' output and flushed once per
- * event-loop turn (so a pipelined burst of PUBLISH leaves in one write per
- * subscriber), and slow subscribers are cut off by
+ * event-loop turn, after every read of that turn (so bursts of PUBLISH from
+ * several publishers leave in one write per subscriber), and slow subscribers are cut off by
  * `client-output-buffer-limit pubsub <hard> <soft> <seconds>`.
  */
 import { parseMemory } from '../config/config.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Client } from '../net/client.js';
 import type { Server } from '../server.js';
+import { Fanout, newPending, type Pending } from './fanout.js';
 
 /** The three subscription namespaces. */
 export type SubKind = 'channel' | 'pattern' | 'shard';
@@ -21,6 +22,8 @@ interface ClientSubs {
   shard: Set<string>;
   /** Unix ms since when the output has been above the soft limit, or 0. */
   softSince: number;
+  /** Delivery state for the current turn's fan-out. */
+  pending: Pending;
 }
 
 /** The pubsub class of `client-output-buffer-limit`: 0 means no limit. */
@@ -31,26 +34,25 @@ interface OutputLimit {
 }
 
 export class PubSub {
-  readonly channels = new Map<string, Set<Client>>();
-  readonly patterns = new Map<string, Set<Client>>();
-  readonly shardChannels = new Map<string, Set<Client>>();
+  readonly channels = new Map<string, Map<Client, Pending>>();
+  readonly patterns = new Map<string, Map<Client, Pending>>();
+  readonly shardChannels = new Map<string, Map<Client, Pending>>();
   private readonly perClient = new Map<Client, ClientSubs>();
-  private readonly toFlush = new Set<Client>();
-  private flushScheduled = false;
+  private readonly fanout = new Fanout((c, now) => this.checkLimit(c, now));
   private limit: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
 
   constructor(private readonly server: Server) {
     server.config.watch('client-output-buffer-limit', (v) => (this.limit = parsePubsubLimit(v)));
   }
 
-  private registry(kind: SubKind): Map<string, Set<Client>> {
+  private registry(kind: SubKind): Map<string, Map<Client, Pending>> {
     return kind === 'channel' ? this.channels : kind === 'pattern' ? this.patterns : this.shardChannels;
   }
 
   private subsOf(c: Client): ClientSubs {
     let s = this.perClient.get(c);
     if (s === undefined) {
-      s = { channels: new Set(), patterns: new Set(), shard: new Set(), softSince: 0 };
+      s = { channels: new Set(), patterns: new Set(), shard: new Set(), softSince: 0, pending: newPending(c) };
       this.perClient.set(c, s);
     }
     return s;
@@ -78,13 +80,14 @@ export class PubSub {
 
   /** Adds a subscription; false if `c` already had it. Keeps `c.subscriptions` in step. */
   subscribe(c: Client, kind: SubKind, name: string): boolean {
-    const own = this.ownSet(this.subsOf(c), kind);
+    const subs = this.subsOf(c);
+    const own = this.ownSet(subs, kind);
     if (own.has(name)) return false;
     own.add(name);
     const reg = this.registry(kind);
     let set = reg.get(name);
-    if (set === undefined) reg.set(name, (set = new Set()));
-    set.add(c);
+    if (set === undefined) reg.set(name, (set = new Map()));
+    set.set(c, subs.pending);
     c.subscriptions++;
     return true;
   }
@@ -105,8 +108,9 @@ export class PubSub {
   /** Forgets every subscription of `c` without replying (RESET, disconnect). */
   dropClient(c: Client): void {
     const s = this.perClient.get(c);
-    this.toFlush.delete(c);
     if (s === undefined) return;
+    // Messages already delivered this turn still go out, ahead of the reply.
+    this.fanout.materializeClient(c);
     for (const name of [...s.channels]) this.unsubscribe(c, 'channel', name);
     for (const name of [...s.patterns]) this.unsubscribe(c, 'pattern', name);
     for (const name of [...s.shard]) this.unsubscribe(c, 'shard', name);
@@ -119,26 +123,14 @@ export class PubSub {
     let n = 0;
     const subs = this.channels.get(channel);
     if (subs !== undefined) {
-      for (const c of subs) {
-        c.push(3);
-        c.out += '$7\r\nmessage\r\n';
-        c.bulk(channel);
-        c.bulk(message);
-        this.delivered(c);
-      }
+      // One frame body for every subscriber; only the RESP2/RESP3 type byte differs.
+      this.fanout.deliver(subs.values(), '3\r\n$7\r\nmessage\r\n' + bulk(channel) + bulk(message));
       n += subs.size;
     }
     if (this.patterns.size === 0) return n;
     for (const [pattern, clients] of this.patterns) {
       if (!globMatch(pattern, channel)) continue;
-      for (const c of clients) {
-        c.push(4);
-        c.out += '$8\r\npmessage\r\n';
-        c.bulk(pattern);
-        c.bulk(channel);
-        c.bulk(message);
-        this.delivered(c);
-      }
+      this.fanout.deliver(clients.values(), '4\r\n$8\r\npmessage\r\n' + bulk(pattern) + bulk(channel) + bulk(message));
       n += clients.size;
     }
     return n;
@@ -148,13 +140,7 @@ export class PubSub {
   spublish(channel: string, message: string): number {
     const subs = this.shardChannels.get(channel);
     if (subs === undefined) return 0;
-    for (const c of subs) {
-      c.push(3);
-      c.out += '$8\r\nsmessage\r\n';
-      c.bulk(channel);
-      c.bulk(message);
-      this.delivered(c);
-    }
+    this.fanout.deliver(subs.values(), '3\r\n$8\r\nsmessage\r\n' + bulk(channel) + bulk(message));
     return subs.size;
   }
 
@@ -162,26 +148,6 @@ export class PubSub {
   count(kind: SubKind, name: string): number {
     return this.registry(kind).get(name)?.size ?? 0;
   }
-
-  /** Queues `c` for the end-of-turn flush. */
-  private delivered(c: Client): void {
-    this.toFlush.add(c);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(this.flushAll);
-  }
-
-  /** Writes every subscriber's pending messages and enforces the output limits. */
-  private readonly flushAll = (): void => {
-    this.flushScheduled = false;
-    const now = Date.now();
-    for (const c of this.toFlush) {
-      if (c.closed) continue;
-      c.flush();
-      this.checkLimit(c, now);
-    }
-    this.toFlush.clear();
-  };
 
   /**
    * Disconnects a subscriber whose unsent output passed the hard limit, or
@@ -191,8 +157,8 @@ export class PubSub {
   private checkLimit(c: Client, now: number): void {
     const { hard, soft, softSeconds } = this.limit;
     if (hard === 0 && soft === 0) return;
-    const pending = (c.socket?.writableLength ?? 0) + c.out.length;
     const s = this.perClient.get(c);
+    const pending = (c.socket?.writableLength ?? 0) + c.out.length;
     let over = hard > 0 && pending >= hard;
     if (!over && soft > 0 && s !== undefined) {
       if (pending < soft) s.softSince = 0;
@@ -216,4 +182,9 @@ export function parsePubsubLimit(v: string): OutputLimit {
     return { hard: Number(parseMemory(parts[i + 1]) ?? 0), soft: Number(parseMemory(parts[i + 2]) ?? 0), softSeconds: Number(parts[i + 3]) || 0 };
   }
   return { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 };
+}
+
+/** A RESP bulk string (latin1). */
+function bulk(s: string): string {
+  return '$' + s.length + '\r\n' + s + '\r\n';
 }

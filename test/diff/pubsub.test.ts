@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { readReply, type RespValue } from '../../src/protocol/resp-reader.js';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
+import { encodeCommand } from '../support/raw-client.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -85,6 +86,30 @@ describe('differential pub/sub', { skip: oracleSkip }, () => {
     await sub.readSame();
     await sub.same('UNSUBSCRIBE', 'a');
     await sub.same('PUNSUBSCRIBE', 'a*');
+  });
+
+  it('RESP3: pipelined self-publishing keeps pushes and replies in order', async () => {
+    await sub.both('HELLO', '3'); // carries the client id
+    await sub.same('SUBSCRIBE', 'a');
+    const cmds = [['PUBLISH', 'a', 'm1'], ['GET', 'k'], ['PUBLISH', 'a', 'm2'], ['PUBLISH', 'b', 'm3'], ['PUBLISH', 'a', 'm4'], ['PING']];
+    sub.writeRaw(Buffer.concat(cmds.map((c) => encodeCommand(c))));
+    for (let i = 0; i < 9; i++) await sub.readSame();
+    await sub.same('UNSUBSCRIBE', 'a');
+  });
+
+  it('interleaved channels and subscribers with different subscriptions, pipelined publishes', async () => {
+    await sub.same('SUBSCRIBE', 'x');
+    await sub2.same('SUBSCRIBE', 'y');
+    sub.writeRaw(encodeCommand(['SUBSCRIBE', 'z']));
+    await sub.readSame();
+    sub2.writeRaw(encodeCommand(['SUBSCRIBE', 'z']));
+    await sub2.readSame();
+    const cmds: string[][] = [];
+    for (let i = 0; i < 30; i++) cmds.push(['PUBLISH', ['x', 'y', 'z'][i % 3], `m${i}`], ['PUBLISH', 'z', `z${i}`]);
+    env.pair.writeRaw(Buffer.concat(cmds.map((c) => encodeCommand(c))));
+    for (let i = 0; i < cmds.length; i++) await env.pair.readSame();
+    for (let i = 0; i < 50; i++) await sub.readSame();
+    for (let i = 0; i < 50; i++) await sub2.readSame();
   });
 
   it('PUBLISH delivers to channels then patterns, counting receivers', async () => {

@@ -99,7 +99,7 @@ describe('e2e pub/sub: ioredis', () => {
       [null, 12],
       [null, '12'],
     ]);
-    await assert.rejects(watcher.multi().set('k').exec(), /EXECABORT/);
+    await assert.rejects(watcher.multi([['set', 'k']]).exec(), /EXECABORT/);
     watcher.disconnect();
   });
 });
