@@ -9,6 +9,8 @@
 import net from 'node:net';
 import { cli, fmtMB, keyName, loadKeys, rssBytes, startRespite } from './common.js';
 
+/** ATTACH_PORT=p: use a running respite already loaded with keyName(0..KEYS-1) instead of starting one. */
+const ATTACH_PORT = process.env.ATTACH_PORT === undefined ? 0 : Number(process.env.ATTACH_PORT);
 const KEYS = Number(process.env.KEYS ?? 20000000);
 const EXTRA = Number(process.env.EXTRA ?? 1000000);
 
@@ -41,6 +43,7 @@ function fullScan(port: number): Promise<{ seen: Uint8Array; distinct: number; c
           }
         } else extraSeen++;
       }
+      if (calls % 2000 === 0) process.stderr.write(`  scan: ${calls} calls, ${distinct.toLocaleString('en-US')} distinct keys\n`);
       if (reply.cursor === '0') {
         sock.end();
         resolve({ seen, distinct, calls, extraSeen });
@@ -53,17 +56,22 @@ function fullScan(port: number): Promise<{ seen: Uint8Array; distinct: number; c
 /** Parses `*2 $n cursor *m $x key...`; null when incomplete. Keys have no CR/LF. */
 function parseScanReply(s: string): { cursor: string; keys: string[] } | null {
   const lines = s.split('\r\n');
-  if (lines.length < 4) return null;
+  // The last element is an unterminated remainder: only complete lines count.
+  if (lines.length - 1 < 4) return null;
   if (lines[0].startsWith('-')) throw new Error(lines[0]);
   const cursor = lines[2];
   const m = Number(lines[3].slice(1));
-  if (lines.length < 4 + 2 * m + 1) return null;
+  if (lines.length - 1 < 4 + 2 * m) return null;
   const keys: string[] = [];
   for (let i = 0; i < m; i++) keys.push(lines[5 + 2 * i]);
   return { cursor, keys };
 }
 
 async function main(): Promise<void> {
+  if (ATTACH_PORT !== 0) {
+    await scanPhase(ATTACH_PORT, 0);
+    return;
+  }
   const s = await startRespite(['--max-old-space-size=16000']);
   try {
     const t0 = Date.now();
@@ -71,17 +79,25 @@ async function main(): Promise<void> {
     const loadS = (Date.now() - t0) / 1000;
     const dbsize = Number(cli(s.port, 'DBSIZE'));
     console.log(`loaded ${KEYS.toLocaleString('en-US')} keys in ${loadS.toFixed(1)} s (${Math.round(KEYS / loadS).toLocaleString('en-US')} keys/s); DBSIZE = ${dbsize.toLocaleString('en-US')} ${dbsize === KEYS ? 'ok' : 'WRONG'}; RSS ${fmtMB(rssBytes(s.proc.pid!))}`);
-    const t1 = Date.now();
-    const [scan] = await Promise.all([fullScan(s.port), loadKeys(s.port, KEYS, EXTRA, 16)]);
-    const scanS = (Date.now() - t1) / 1000;
-    const missing = KEYS - scan.distinct;
-    console.log(`full SCAN COUNT 1000 during ${EXTRA.toLocaleString('en-US')} concurrent inserts: ${scan.calls.toLocaleString('en-US')} calls in ${scanS.toFixed(1)} s; distinct original keys ${scan.distinct.toLocaleString('en-US')} (missing ${missing}) ${missing === 0 ? 'ok' : 'WRONG'}; new keys seen ${scan.extraSeen.toLocaleString('en-US')}`);
-    const final = Number(cli(s.port, 'DBSIZE'));
-    console.log(`final DBSIZE = ${final.toLocaleString('en-US')} ${final === KEYS + EXTRA ? 'ok' : 'WRONG'}; RSS ${fmtMB(rssBytes(s.proc.pid!))}`);
-    if (scan.seen.length !== KEYS) throw new Error('unreachable');
+    await scanPhase(s.port, s.proc.pid!);
   } finally {
     await s.stop();
   }
+}
+
+/** SCAN the whole keyspace while EXTRA new keys are inserted; every original key must come back. */
+async function scanPhase(port: number, pid: number): Promise<void> {
+  const t1 = Date.now();
+  const [scan] = await Promise.all([fullScan(port), loadKeys(port, KEYS, EXTRA, 16)]);
+  const scanS = (Date.now() - t1) / 1000;
+  const missing = KEYS - scan.distinct;
+  console.log(
+    `full SCAN COUNT 1000 during ${EXTRA.toLocaleString('en-US')} concurrent inserts: ${scan.calls.toLocaleString('en-US')} calls in ${scanS.toFixed(1)} s; ` +
+      `distinct original keys ${scan.distinct.toLocaleString('en-US')} (missing ${missing}) ${missing === 0 ? 'ok' : 'WRONG'}; new keys seen ${scan.extraSeen.toLocaleString('en-US')}`,
+  );
+  const final = Number(cli(port, 'DBSIZE'));
+  const rss = pid === 0 ? '' : `; RSS ${fmtMB(rssBytes(pid))}`;
+  console.log(`final DBSIZE = ${final.toLocaleString('en-US')} ${final === KEYS + EXTRA ? 'ok' : 'WRONG'}${rss}`);
 }
 
 await main();
