@@ -239,9 +239,9 @@ describe('differential: bitmap commands', { skip: oracleSkip }, () => {
       ['OBJECT', 'ENCODING', 'n'],
       ['GET', 'n'],
       ['BITFIELD', 'k5', 'GET', 'i64', '#1', 'GET', 'u1', '#9223372036854775807', 'GET', 'u2', '#4611686018427387904'],
-      ['SET', 't', 'abc', 'PX', '100000'],
+      ['SET', 't', 'abc', 'EX', '100000'],
       ['BITFIELD', 't', 'INCRBY', 'u4', '100', '1'],
-      ['PTTL', 't'],
+      ['TTL', 't'],
       ['GET', 't'],
     ]);
     for (const bits of ['1', '2', '7', '8', '9', '31', '32', '33', '53', '54', '63', '64']) {
