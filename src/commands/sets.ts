@@ -184,8 +184,8 @@ function spop(c: Client, argv: string[]): void {
 
 function spopCount(c: Client, argv: string[]): void {
   const n = parseInt64(argv[2]);
-  if (n === null) fail(Err.notInteger);
-  if (n < 0) fail('ERR value is out of range, must be positive');
+  // Why: Redis's positive-long parser reports a non-number with the range text too.
+  if (n === null || n < 0) fail('ERR value is out of range, must be positive');
   const key = argv[1];
   const s = writeTyped<SetValue>(c, key, 'set');
   if (s === undefined || n === 0) {
