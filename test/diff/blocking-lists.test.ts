@@ -247,7 +247,7 @@ describe('differential: blocking list commands over several connections', { skip
     await p.same('SET', 'str', 'v');
     await p.same('RPUSH', 'src', 'x');
     await c.readSame();
-    const stats = (raw: string): string[] => raw.split('\r\n').filter((l) => /^cmdstat_(blpop|blmove)/.test(l)).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, ''));
+    const stats = (raw: string): string[] => raw.split('\r\n').filter((l) => /^cmdstat_(blpop|blmove)/.test(l)).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')).sort();
     const [x, y] = await p.both('INFO', 'commandstats');
     assert.deepEqual(stats(y), stats(x));
     assert.equal(stats(x).length, 2);
