@@ -19,6 +19,7 @@ import {
   setBit,
   setBits,
   type BitOp,
+  type ByteSource,
   type ByteRange,
 } from '../types/bitops.js';
 import { parseInt64 } from '../types/int64.js';
@@ -223,6 +224,16 @@ function unitArg(a: string): boolean {
   fail(Err.syntax);
 }
 
+/**
+ * Where a BITCOUNT/BITPOS range is read from: a big value's rope when the
+ * range is a small part of it (reading the string itself would first copy
+ * the whole rope into one flat string), else the string.
+ */
+function rangeSource(c: Client, key: string, v: string, r: ByteRange): ByteSource {
+  if (v.length < ROPE_MIN || r.empty || (r.end - r.start + 1) * 4 > v.length) return v;
+  return cachedRope(c, key, v) ?? v;
+}
+
 // BITCOUNT key [start end [BYTE | BIT]]
 function bitcount(c: Client, argv: string[]): void {
   // The key is looked up first: a missing key answers 0 whatever the arguments.
@@ -236,7 +247,8 @@ function bitcount(c: Client, argv: string[]): void {
   // could make it [0, 0]); Redis 7.0 answers 0 even before reading BYTE|BIT.
   if (start < 0n && end < 0n && start > end) return c.integer(0);
   const isBit = argv.length === 5 ? unitArg(argv[4]) : false;
-  c.integer(countRange(v, resolveRange(v.length, start, end, isBit)));
+  const range = resolveRange(v.length, start, end, isBit);
+  c.integer(countRange(rangeSource(c, argv[1], v, range), range));
 }
 
 // BITPOS key bit [start [end [BYTE | BIT]]]
@@ -260,7 +272,7 @@ function bitpos(c: Client, argv: string[]): void {
     } else end = isBit ? BigInt(v.length) * 8n + 7n : BigInt(v.length) - 1n;
     range = resolveRange(v.length, start, end, isBit);
   }
-  const pos = findBit(v, bit, range);
+  const pos = findBit(rangeSource(c, argv[1], v, range), bit, range);
   if (pos >= 0 || bit === 1 || range.empty) return c.integer(pos);
   // Why: looking for a 0 without an explicit end, the string counts as
   // zero-padded on the right, so the answer is the first bit past the range.

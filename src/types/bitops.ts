@@ -34,8 +34,14 @@ export function setBit(s: string, offset: number, on: number): string {
   return g.slice(0, byte) + String.fromCharCode(nv) + g.slice(byte + 1);
 }
 
+/** Anything bytes can be read from: a latin1 string or a ByteRope. */
+export interface ByteSource {
+  readonly length: number;
+  charCodeAt(i: number): number;
+}
+
 /** Number of set bits in bytes [from, to] (inclusive) of s. */
-export function popcount(s: string, from: number, to: number): number {
+export function popcount(s: ByteSource, from: number, to: number): number {
   let n = 0;
   for (let i = from; i <= to; i++) n += POPCOUNT[s.charCodeAt(i)];
   return n;
@@ -81,7 +87,7 @@ export function resolveRange(len: number, start: bigint, end: bigint, isBit: boo
 }
 
 /** Set bits inside a resolved range. */
-export function countRange(s: string, r: ByteRange): number {
+export function countRange(s: ByteSource, r: ByteRange): number {
   if (r.empty) return 0;
   let n = popcount(s, r.start, r.end);
   n -= POPCOUNT[s.charCodeAt(r.start) & r.firstIgnore];
@@ -93,7 +99,7 @@ export function countRange(s: string, r: ByteRange): number {
  * The absolute position of the first bit equal to `bit` inside a resolved
  * range, or -1 when there is none. Bits outside the range never match.
  */
-export function findBit(s: string, bit: number, r: ByteRange): number {
+export function findBit(s: ByteSource, bit: number, r: ByteRange): number {
   if (r.empty) return -1;
   for (let i = r.start; i <= r.end; i++) {
     let b = s.charCodeAt(i);
@@ -251,6 +257,11 @@ export class ByteRope {
 
   get length(): number {
     return this.len;
+  }
+
+  /** Byte i, so that a rope can be read like a string (ByteSource). */
+  charCodeAt(i: number): number {
+    return this.byteAt(i);
   }
 
   /** Byte i (0 past the end). */
