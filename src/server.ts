@@ -25,9 +25,7 @@ import { AofManager } from './persistence/aof/aof.js';
 import type { Command } from './commands/table.js';
 import { createStats, type Stats } from './stats.js';
 
-export const RESPITE_VERSION = '0.1.0';
-/** The Redis version respite is compatible with, reported as redis_version. */
-export const REDIS_VERSION = '7.0.15';
+export { RESPITE_VERSION, REDIS_VERSION } from './version.js';
 
 export interface ServerOptions {
   /** Directive overrides, as on the command line (`{ port: 0, appendonly: 'no' }`). */

@@ -3,7 +3,7 @@
  */
 import { Err, fail } from '../errors.js';
 import type { Client } from '../net/client.js';
-import { REDIS_VERSION } from '../server.js';
+import { REDIS_VERSION } from '../version.js';
 import { intArg, isWord } from './args.js';
 import type { CommandDef } from './table.js';
 

@@ -8,7 +8,8 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Client } from '../net/client.js';
-import { REDIS_VERSION, RESPITE_VERSION, type Server } from '../server.js';
+import type { Server } from '../server.js';
+import { REDIS_VERSION, RESPITE_VERSION } from '../version.js';
 import { aofEnabledInfoFields, aofInfoFields } from './persistence.js';
 import type { Command, CommandDef } from './table.js';
 
