@@ -110,10 +110,7 @@ export class Fanout {
         const key = `${p.runStart},${count},${p.runResp}`;
         let buf = shared.get(key);
         if (buf === undefined) {
-          const t = p.runResp === 2 ? '*' : '>';
-          let s = '';
-          for (let i = p.runStart, end = p.runStart + count; i < end; i++) s += t + frames[i];
-          buf = Buffer.from(s, 'latin1');
+          buf = encodeRun(frames, p.runStart, count, p.runResp);
           shared.set(key, buf);
         }
         c.server.stats.netOutputBytes += buf.length;
@@ -124,4 +121,19 @@ export class Fanout {
       this.afterFlush(c, now);
     }
   };
+}
+
+/** Encodes frames [start, start + count) with their type byte straight into one Buffer (no string concatenation). */
+function encodeRun(frames: readonly string[], start: number, count: number, resp: 2 | 3): Buffer {
+  const end = start + count;
+  let len = count;
+  for (let i = start; i < end; i++) len += frames[i].length;
+  const buf = Buffer.allocUnsafe(len);
+  const type = resp === 2 ? 0x2a : 0x3e; // '*' or '>'
+  let off = 0;
+  for (let i = start; i < end; i++) {
+    buf[off++] = type;
+    off += buf.write(frames[i], off, 'latin1');
+  }
+  return buf;
 }
