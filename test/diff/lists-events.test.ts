@@ -51,6 +51,8 @@ describe('differential: list keyspace events', { skip: oracleSkip }, () => {
   }
 
   it('writes, no-ops, and emptied lists', async () => {
+    // n (new key) and m (key miss) are not part of A: ask for them too.
+    await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEAnm');
     const cmds: string[][] = [
       ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e'],
       ['LPUSHX', 'nokey', 'x'],
