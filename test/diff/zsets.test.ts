@@ -423,6 +423,14 @@ const MIXED = [
   'ZRANGEBYLEX bin [a +',
   'ZSCORE s1 a',
   'ZCARD s1',
+  'TYPE bin',
+  'COPY bin bin2',
+  'ZRANGE bin2 0 -1 WITHSCORES',
+  'OBJECT ENCODING bin2',
+  'RENAME bin2 bin3',
+  'ZADD bin3 1 new',
+  'ZCARD bin',
+  'ZCARD bin3',
 ];
 
 describe('differential: sorted sets', { skip: oracleSkip }, () => {

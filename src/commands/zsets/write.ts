@@ -3,7 +3,7 @@
  */
 import { Err, fail } from '../../errors.js';
 import type { Client } from '../../net/client.js';
-import { ZSet } from '../../types/zset.js';
+import { type ZLimits, ZSet } from '../../types/zset.js';
 import { intArg, isWord } from '../args.js';
 import type { CommandDef } from '../table.js';
 import { ZErr, deleteIfEmpty, parseLexRange, parseScoreRange, rankRange, scoreArg, writeZ, zlimits } from './common.js';
@@ -40,7 +40,7 @@ interface AddResult {
 }
 
 /** Applies one (score, member) under ZADD's flags; throws on a NaN result. */
-function addOne(z: ZSet, member: string, score: number, flags: number, res: AddResult, c: Client): void {
+function addOne(z: ZSet, member: string, score: number, flags: number, res: AddResult, lim: ZLimits): void {
   const cur = z.score(member);
   if (cur !== undefined) {
     if (flags & F.NX) return;
@@ -58,7 +58,7 @@ function addOne(z: ZSet, member: string, score: number, flags: number, res: AddR
     return;
   }
   if (flags & F.XX) return;
-  z.insert(member, score, zlimits(c));
+  z.insert(member, score, lim);
   res.added++;
   res.processed++;
   res.score = score;
@@ -75,8 +75,9 @@ function zaddGeneric(c: Client, argv: string[], key: string, flags: number, pair
     created = true;
   }
   if (z !== undefined) {
+    const lim = zlimits(c);
     try {
-      for (let i = 0; i < scores.length; i++) addOne(z, pairs[2 * i + 1], scores[i], flags, res, c);
+      for (let i = 0; i < scores.length; i++) addOne(z, pairs[2 * i + 1], scores[i], flags, res, lim);
     } finally {
       if (created && z.size !== 0) db.set(key, z);
     }
