@@ -110,6 +110,16 @@ const ROPE_BUDGET = 256 * 1024 * 1024;
 const ropes = new Map<string, ByteRope>();
 let ropeBytes = 0;
 
+/** Per-Database tags, so servers sharing this process never share ropes. */
+const dbTags = new WeakMap<object, number>();
+let nextDbTag = 0;
+
+function ropeId(c: Client, key: string): string {
+  let tag = dbTags.get(c.db);
+  if (tag === undefined) dbTags.set(c.db, (tag = nextDbTag++));
+  return `${tag}:${key}`;
+}
+
 /**
  * The rope of a big value, valid only while the keyspace still holds the
  * very string the rope produced (any other write to the key makes a new
@@ -118,7 +128,7 @@ let ropeBytes = 0;
  * would make an O(1) Redis command O(n).
  */
 function cachedRope(c: Client, key: string, current: string): ByteRope | undefined {
-  const id = `${c.db.id}:${key}`;
+  const id = ropeId(c, key);
   const rope = ropes.get(id);
   if (rope === undefined) return undefined;
   if (rope.value === current) return rope;
@@ -128,7 +138,7 @@ function cachedRope(c: Client, key: string, current: string): ByteRope | undefin
 
 /** The rope for a write to key (created from `current` if needed) and marked recently used. */
 function ropeFor(c: Client, key: string, current: string): ByteRope {
-  const id = `${c.db.id}:${key}`;
+  const id = ropeId(c, key);
   let rope = cachedRope(c, key, current);
   if (rope !== undefined) ropes.delete(id);
   else {
