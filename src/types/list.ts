@@ -22,15 +22,30 @@ export const NODE_MAX = 128;
 /** Largest list kept as one flat array. */
 export const FLAT_MAX = 128;
 
+/** The node ring of every flat list (never written: setNodes() replaces it). */
+const NO_NODES: string[][] = [];
+
 export class ListValue implements ObjectValue {
   readonly type = 'list' as const;
   /** Flat layout (null once converted to nodes). */
   private flat: string[] | null = [];
-  /** Ring buffer of nodes (quicklist layout), capacity a power of two. */
-  private nodes: string[][] = [];
+  /** Ring buffer of nodes (quicklist layout), capacity a power of two; shared empty while flat. */
+  private nodes: string[][] = NO_NODES;
   private head = 0;
   private count = 0;
   private len = 0;
+
+  /**
+   * A list holding `items` (head first), taking ownership of the array: an
+   * exact-size array is the most compact start (push() would leave slack).
+   */
+  static fromArray(items: string[]): ListValue {
+    const l = new ListValue();
+    l.flat = items;
+    l.len = items.length;
+    if (items.length > FLAT_MAX) l.toNodes();
+    return l;
+  }
 
   /** Redis 7.0 lists are always quicklists (see file comment). */
   encoding(): string {

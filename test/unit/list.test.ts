@@ -124,6 +124,19 @@ describe('ListValue', () => {
     }
   });
 
+  it('fromArray keeps order and switches to nodes past FLAT_MAX', () => {
+    const small = ListValue.fromArray(['a', 'b']);
+    assert.deepEqual(small.toArray(), ['a', 'b']);
+    assert.equal(small.isFlat, true);
+    const items = Array.from({ length: FLAT_MAX + 1 }, (_, i) => `v${i}`);
+    const big = ListValue.fromArray(items.slice());
+    assert.equal(big.isFlat, false);
+    assert.deepEqual(big.toArray(), items);
+    big.pushHead('h');
+    assert.equal(big.get(0), 'h');
+    assert.equal(big.get(FLAT_MAX + 1), `v${FLAT_MAX}`);
+  });
+
   it('clone is deep', () => {
     const l = listOf(Array.from({ length: 500 }, (_, i) => String(i)));
     const c = l.clone();

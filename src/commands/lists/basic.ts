@@ -16,12 +16,15 @@ function push(c: Client, argv: string[], end: End, onlyExisting: boolean): void 
   let list = writeList(c, key);
   if (list === undefined) {
     if (onlyExisting) return c.integer(0);
-    list = new ListValue();
+    // LPUSH a b c makes [c, b, a]: each element goes in front of the previous one.
+    const items = argv.slice(2);
+    list = ListValue.fromArray(end === 'head' ? items.reverse() : items);
     db.set(key, list);
-  }
-  for (let i = 2; i < argv.length; i++) {
-    if (end === 'head') list.pushHead(argv[i]);
-    else list.pushTail(argv[i]);
+  } else {
+    for (let i = 2; i < argv.length; i++) {
+      if (end === 'head') list.pushHead(argv[i]);
+      else list.pushTail(argv[i]);
+    }
   }
   c.server.keyChanged(db, key, 'l', end === 'head' ? 'lpush' : 'rpush');
   c.server.blocking.signalReady(db, key);
