@@ -242,6 +242,27 @@ describe('differential transactions: MULTI EXEC DISCARD WATCH UNWATCH', { skip: 
     for (let i = 0; i < 5; i++) await p.readSame();
   });
 
+  it('blocking commands inside EXEC answer as on timeout; blocked clients are served after EXEC', async (t) => {
+    if (env.server.server.commands.get('blpop')?.handler === undefined) return t.skip('lists not implemented yet');
+    const p = env.pair;
+    await p.same('MULTI');
+    await p.same('BLPOP', 'nolist', '0');
+    await p.same('BRPOPLPUSH', 'nolist', 'dst', '0');
+    await p.same('RPUSH', 'l0', 'x');
+    await p.same('BLPOP', 'l0', '0');
+    await p.same('EXEC');
+    // A client blocked on 'l' sees the list as EXEC left it, not an intermediate state.
+    other.writeRaw('*3\r\n$5\r\nBLPOP\r\n$1\r\nl\r\n$1\r\n0\r\n');
+    await sleep(50);
+    await p.same('MULTI');
+    await p.same('RPUSH', 'l', 'a');
+    await p.same('RPUSH', 'l', 'b');
+    await p.same('LPOP', 'l');
+    await p.same('EXEC');
+    await other.readSame();
+    await p.same('LRANGE', 'l', '0', '-1');
+  });
+
   it('RESET leaves MULTI and drops WATCHes', async () => {
     const p = env.pair;
     await p.same('WATCH', 'k');
