@@ -11,13 +11,43 @@
 const MAX_LEVEL = 32;
 const P = 0.25;
 
-/** A skiplist node. `next[i]` / `span[i]` for each level the node is on. */
+/**
+ * A skiplist node. Level 0 lives in the node itself (three nodes in four
+ * have only that level, so they are one object with no arrays); higher
+ * levels are one interleaved array `[next1, span1, next2, span2, ...]`.
+ * Use {@link nextAt} / {@link levelOf} rather than the fields directly.
+ */
 export interface SkipNode {
   member: string;
   score: number;
   prev: SkipNode | null;
-  next: Array<SkipNode | null>;
-  span: number[];
+  next0: SkipNode | null;
+  span0: number;
+  up: Array<SkipNode | null | number> | null;
+}
+
+/** The node's forward pointer at level `i`. */
+export function nextAt(x: SkipNode, i: number): SkipNode | null {
+  return i === 0 ? x.next0 : (x.up![2 * i - 2] as SkipNode | null);
+}
+
+function spanAt(x: SkipNode, i: number): number {
+  return i === 0 ? x.span0 : (x.up![2 * i - 1] as number);
+}
+
+function setNext(x: SkipNode, i: number, n: SkipNode | null): void {
+  if (i === 0) x.next0 = n;
+  else x.up![2 * i - 2] = n;
+}
+
+function setSpan(x: SkipNode, i: number, span: number): void {
+  if (i === 0) x.span0 = span;
+  else x.up![2 * i - 1] = span;
+}
+
+/** Number of levels the node is on. */
+export function levelOf(x: SkipNode): number {
+  return x.up === null ? 1 : 1 + (x.up.length >> 1);
 }
 
 /** Inclusive/exclusive score bounds ("(" prefix = exclusive). */
@@ -86,7 +116,15 @@ function randomLevel(): number {
 }
 
 function makeNode(level: number, score: number, member: string): SkipNode {
-  return { member, score, prev: null, next: new Array<SkipNode | null>(level).fill(null), span: new Array<number>(level).fill(0) };
+  let up: Array<SkipNode | null | number> | null = null;
+  if (level > 1) {
+    up = new Array<SkipNode | null | number>(2 * (level - 1));
+    for (let i = 0; i < up.length; i += 2) {
+      up[i] = null;
+      up[i + 1] = 0;
+    }
+  }
+  return { member, score, prev: null, next0: null, span0: 0, up };
 }
 
 export class SkipList {
@@ -102,11 +140,11 @@ export class SkipList {
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
-      let n = x.next[i];
+      let n = nextAt(x, i);
       while (n !== null && before(n.score, n.member, score, member)) {
-        rank[i] += x.span[i];
+        rank[i] += spanAt(x, i);
         x = n;
-        n = x.next[i];
+        n = nextAt(x, i);
       }
       update[i] = x;
     }
@@ -115,20 +153,21 @@ export class SkipList {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0;
         update[i] = this.head;
-        this.head.span[i] = this.length;
+        setSpan(this.head, i, this.length);
       }
       this.level = level;
     }
     const node = makeNode(level, score, member);
     for (let i = 0; i < level; i++) {
-      node.next[i] = update[i].next[i];
-      update[i].next[i] = node;
-      node.span[i] = update[i].span[i] - (rank[0] - rank[i]);
-      update[i].span[i] = rank[0] - rank[i] + 1;
+      const u = update[i];
+      setNext(node, i, nextAt(u, i));
+      setNext(u, i, node);
+      setSpan(node, i, spanAt(u, i) - (rank[0] - rank[i]));
+      setSpan(u, i, rank[0] - rank[i] + 1);
     }
-    for (let i = level; i < this.level; i++) update[i].span[i]++;
+    for (let i = level; i < this.level; i++) setSpan(update[i], i, spanAt(update[i], i) + 1);
     node.prev = update[0] === this.head ? null : update[0];
-    if (node.next[0] !== null) node.next[0].prev = node;
+    if (node.next0 !== null) node.next0.prev = node;
     else this.tail = node;
     this.length++;
     return node;
@@ -136,16 +175,17 @@ export class SkipList {
 
   private unlink(x: SkipNode, update: SkipNode[]): void {
     for (let i = 0; i < this.level; i++) {
-      if (update[i].next[i] === x) {
-        update[i].span[i] += x.span[i] - 1;
-        update[i].next[i] = x.next[i];
+      const u = update[i];
+      if (nextAt(u, i) === x) {
+        setSpan(u, i, spanAt(u, i) + spanAt(x, i) - 1);
+        setNext(u, i, nextAt(x, i));
       } else {
-        update[i].span[i]--;
+        setSpan(u, i, spanAt(u, i) - 1);
       }
     }
-    if (x.next[0] !== null) x.next[0].prev = x.prev;
+    if (x.next0 !== null) x.next0.prev = x.prev;
     else this.tail = x.prev;
-    while (this.level > 1 && this.head.next[this.level - 1] === null) this.level--;
+    while (this.level > 1 && nextAt(this.head, this.level - 1) === null) this.level--;
     this.length--;
   }
 
@@ -154,10 +194,10 @@ export class SkipList {
     const update: SkipNode[] = new Array(this.level);
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
+      let n = nextAt(x, i);
       while (n !== null && before(n.score, n.member, score, member)) {
         x = n;
-        n = x.next[i];
+        n = nextAt(x, i);
       }
       update[i] = x;
     }
@@ -167,7 +207,7 @@ export class SkipList {
   /** Deletes (score, member). Returns false if absent. */
   delete(score: number, member: string): boolean {
     const update = this.findUpdate(score, member);
-    const x = update[0].next[0];
+    const x = update[0].next0;
     if (x === null || x.score !== score || x.member !== member) return false;
     this.unlink(x, update);
     return true;
@@ -176,9 +216,9 @@ export class SkipList {
   /** Changes a present member's score (in place when its position does not change). */
   updateScore(cur: number, member: string, score: number): void {
     const update = this.findUpdate(cur, member);
-    const x = update[0].next[0]!;
+    const x = update[0].next0!;
     const p = x.prev;
-    const n = x.next[0];
+    const n = x.next0;
     if ((p === null || before(p.score, p.member, score, member)) && (n === null || before(score, member, n.score, n.member))) {
       x.score = score;
       return;
@@ -192,11 +232,11 @@ export class SkipList {
     let r = 0;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
+      let n = nextAt(x, i);
       while (n !== null && (before(n.score, n.member, score, member) || (n.score === score && n.member === member))) {
-        r += x.span[i];
+        r += spanAt(x, i);
         x = n;
-        n = x.next[i];
+        n = nextAt(x, i);
       }
       if (x !== this.head && x.member === member && x.score === score) return r;
     }
@@ -209,9 +249,9 @@ export class SkipList {
     let traversed = 0;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
-      while (x.next[i] !== null && traversed + x.span[i] <= rank) {
-        traversed += x.span[i];
-        x = x.next[i]!;
+      for (let n = nextAt(x, i); n !== null && traversed + spanAt(x, i) <= rank; n = nextAt(x, i)) {
+        traversed += spanAt(x, i);
+        x = n;
       }
       if (traversed === rank) return x;
     }
@@ -226,11 +266,11 @@ export class SkipList {
     let r = 0;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
+      let n = nextAt(x, i);
       while (n !== null && !inRange(n)) {
-        r += x.span[i];
+        r += spanAt(x, i);
         x = n;
-        n = x.next[i];
+        n = nextAt(x, i);
       }
     }
     return r;
@@ -254,13 +294,13 @@ export class SkipList {
 
   /**
    * Deletes the nodes at 0-based ranks [start, end), calling `removed` for
-   * each. O(log N + M).
+   * each. O(M log N): each node is unlinked on its own.
    */
   deleteRankRange(start: number, end: number, removed: (n: SkipNode) => void): void {
     if (start >= end) return;
     let x = this.byRank(start + 1);
     for (let k = start; k < end && x !== null; k++) {
-      const n: SkipNode | null = x.next[0];
+      const n: SkipNode | null = x.next0;
       this.delete(x.score, x.member);
       removed(x);
       x = n;

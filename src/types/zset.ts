@@ -177,7 +177,7 @@ export class ZSet implements ObjectValue {
     let x: SkipNode | null = this.sl!.byRank(from + 1);
     for (let k = 0; k < count && x !== null; k++) {
       visit(x.member, x.score);
-      x = rev ? x.prev : x.next[0];
+      x = rev ? x.prev : x.next0;
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SkipList, lexRangeEmpty, scoreRangeEmpty } from '../../src/types/skiplist.js';
+import { SkipList, levelOf, lexRangeEmpty, nextAt, scoreRangeEmpty } from '../../src/types/skiplist.js';
 import { Rng, testSeed } from '../support/random.js';
 
 /** Redis orders a sorted set by score, then by member bytes (memcmp). */
@@ -11,7 +11,7 @@ function byRedisOrder(a: [number, string], b: [number, string]): number {
 
 function contents(sl: SkipList): Array<[number, string]> {
   const out: Array<[number, string]> = [];
-  for (let x = sl.head.next[0]; x !== null; x = x.next[0]) out.push([x.score, x.member]);
+  for (let x = sl.head.next0; x !== null; x = x.next0) out.push([x.score, x.member]);
   return out;
 }
 
@@ -125,8 +125,8 @@ describe('SkipList', () => {
     for (let p = 0; p < probes; p++) {
       const target = (p * 7919) % n;
       let x = sl.head;
-      for (let i = x.next.length - 1; i >= 0; i--) {
-        for (let nx = x.next[i]; nx !== null && nx.score < target; nx = x.next[i]) {
+      for (let i = levelOf(x) - 1; i >= 0; i--) {
+        for (let nx = nextAt(x, i); nx !== null && nx.score < target; nx = nextAt(x, i)) {
           x = nx;
           hops++;
         }
