@@ -421,13 +421,17 @@ function bitfieldGeneric(c: Client, argv: string[], readOnly: boolean): void {
   checkLength(len);
   const bytes = writableBytes(c, key, old, len);
   c.array(ops.length);
+  let changes = 0;
   for (const f of ops) {
     const r = f.op === FieldOp.GET ? readField(bytes, f) : writeField(bytes, f);
     if (r === null) c.nil();
     else c.integer(r);
+    if (r !== null && f.op !== FieldOp.GET) changes++;
   }
-  // Why: every SET/INCRBY counts as a change, even one refused by OVERFLOW FAIL.
+  // Why: the key is created or grown even when OVERFLOW FAIL refused every
+  // write, but then Redis 7.0 signals, notifies and propagates nothing.
   storeRaw(c, key, bytesValue(bytes));
+  if (changes === 0) return;
   c.server.keyChanged(c.db, key, '$', 'setbit');
   c.server.propagate(c.db.id, argv);
 }

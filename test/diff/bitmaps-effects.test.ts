@@ -75,6 +75,10 @@ const SEQUENCE: string[][] = [
   ['BITFIELD', 'f', 'SET', 'u8', '0', '200', 'INCRBY', 'u8', '0', '100'],
   ['BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '100'],
   ['BITFIELD_RO', 'f', 'GET', 'u8', '0'],
+  ['BITFIELD', 'nf', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '9'], // key created, nothing propagated
+  ['BITFIELD', 'nf', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '100', '9', 'INCRBY', 'u2', '0', '1'],
+  ['BITFIELD', 'nf', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '200', '9'], // grows, nothing propagated
+  ['GET', 'nf'],
   ['PFADD', 'h', 'a', 'b'],
   ['PFADD', 'h', 'a'], // no register change
   ['PFADD', 'h2'],
@@ -108,6 +112,31 @@ describe('differential: bitmap and HyperLogLog side effects', { skip: oracleSkip
     } finally {
       stream.close();
       env.server.server.propagationSinks.pop();
+    }
+  });
+
+  it('WATCH sees the changes (PFCOUNT filling the cache included, no-op SETBIT excluded)', async () => {
+    const p = env.pair;
+    await p.same('FLUSHALL');
+    await p.same('PFADD', 'h', 'a');
+    await p.same('SETBIT', 'b', '3', '1');
+    const cases: string[][] = [
+      ['PFCOUNT', 'h'], // cache filled: a change
+      ['PFCOUNT', 'h'], // cached: none
+      ['PFADD', 'h', 'a'], // no register change
+      ['SETBIT', 'b', '3', '1'], // same bit
+      ['SETBIT', 'b', '3', '0'],
+      ['BITFIELD', 'b', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '9'],
+      ['BITFIELD_RO', 'b', 'GET', 'u8', '0'],
+      ['PFMERGE', 'h', 'h'],
+    ];
+    for (const cmd of cases) {
+      const key = cmd[1] === 'OVERFLOW' ? cmd[2] : cmd[1];
+      await p.same('WATCH', key);
+      await p.same(...cmd);
+      await p.same('MULTI');
+      await p.same('PING');
+      await p.same('EXEC');
     }
   });
 
