@@ -1,0 +1,164 @@
+/**
+ * Seeded random hash command sequences against the oracle, with low
+ * hash-max-listpack-* limits so listpack/hashtable conversions happen often.
+ * Replies compare exactly for listpacks (insertion order is Redis's order),
+ * as unordered collections for hashtables, and by shape for HRANDFIELD.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { readReply, type RespValue } from '../../src/protocol/resp-reader.js';
+import { DiffEnv, type Pair } from '../support/diff.js';
+import { oracleSkip } from '../support/oracle.js';
+import { Rng, testSeed } from '../support/random.js';
+
+const KEYS = ['h1', 'h2', 'h\x00\xff', 'str'];
+const INT_EDGES = ['0', '1', '-1', '9223372036854775807', '-9223372036854775808', '9223372036854775806', '9007199254740993', '-100'];
+
+function field(r: Rng): string {
+  return r.chance(0.9) ? `f${r.int(0, 12)}` : r.pick(['', '\x00', 'x'.repeat(17), 'y'.repeat(16)]);
+}
+
+function value(r: Rng): string {
+  switch (r.int(0, 5)) {
+    case 0:
+      return r.pick(INT_EDGES);
+    case 1:
+      return String(r.int(-50, 50));
+    case 2:
+      return `${r.int(-999, 999)}.${r.int(0, 99)}`;
+    case 3:
+      return r.pick(['', 'abc', ' 1', '1e3', 'inf', '\xff\r\n', 'z'.repeat(17)]);
+    default:
+      return `v${r.int(0, 9)}`;
+  }
+}
+
+type Check = 'exact' | 'shape' | 'ordered-if-listpack';
+
+function randCommand(r: Rng): [string[], Check, string?] {
+  const k = r.pick(KEYS);
+  const pairs = (): string[] => {
+    const out: string[] = [];
+    for (let i = r.int(1, 4); i > 0; i--) out.push(field(r), value(r));
+    return out;
+  };
+  switch (r.int(0, 19)) {
+    case 0:
+    case 1:
+    case 2:
+      return [['HSET', k, ...pairs()], 'exact'];
+    case 3:
+      return [['HMSET', k, ...pairs()], 'exact'];
+    case 4:
+      return [['HSETNX', k, field(r), value(r)], 'exact'];
+    case 5:
+      return [['HGET', k, field(r)], 'exact'];
+    case 6:
+      return [['HMGET', k, field(r), field(r)], 'exact'];
+    case 7:
+    case 8:
+      return [['HDEL', k, field(r), field(r)], 'exact'];
+    case 9:
+      return [[r.pick(['HLEN', 'HKEYS', 'HVALS', 'HGETALL']), k], 'ordered-if-listpack', k];
+    case 10:
+      return [[r.pick(['HSTRLEN', 'HEXISTS']), k, field(r)], 'exact'];
+    case 11:
+    case 12:
+      return [['HINCRBY', k, field(r), r.chance(0.8) ? String(r.int(-1000, 1000)) : r.pick([...INT_EDGES, 'x', '1.5'])], 'exact'];
+    case 13:
+    case 14:
+      return [['HINCRBYFLOAT', k, field(r), r.chance(0.7) ? `${r.int(-99, 99)}.${r.int(0, 999)}` : r.pick(['1e10', '-0.1', '3', 'x', 'inf', '1e300', '0x10'])], 'exact'];
+    case 15: {
+      const args = r.chance(0.3) ? [] : [r.pick(['1', '2', '3', '-2', '-5', '0', '50', 'x'])];
+      if (args.length > 0 && r.chance(0.4)) args.push(r.pick(['WITHVALUES', 'withvalues', 'X']));
+      return [['HRANDFIELD', k, ...args], 'shape'];
+    }
+    case 16:
+      return [['OBJECT', 'ENCODING', k], 'exact'];
+    case 17:
+      return [['HSCAN', k, '0', ...(r.chance(0.5) ? ['MATCH', r.pick(['f1*', '*', '?'])] : [])], 'ordered-if-listpack', k];
+    case 18:
+      return [['EXISTS', k], 'exact'];
+    default:
+      return [['DEL', k], 'exact'];
+  }
+}
+
+function parse(raw: string): RespValue {
+  return readReply(Buffer.from(raw, 'latin1'))![0];
+}
+
+function unordered(raw: string): unknown {
+  const v = parse(raw);
+  if (v.t === 'map') return { t: 'map', v: v.v.map((x) => JSON.stringify(x)).sort() };
+  if (v.t === 'array' && v.v !== null) {
+    // HGETALL in RESP2 is a flat list of pairs: keep each field with its value.
+    return { t: v.t, v: v.v.map((x) => JSON.stringify(x)).sort() };
+  }
+  return v;
+}
+
+function sameShape(a: string, b: string): void {
+  if (a.startsWith('-')) return assert.equal(b, a);
+  if (a.startsWith('$') || a.startsWith('_')) return assert.equal(b[0], a[0]);
+  const va = parse(a);
+  const vb = parse(b);
+  assert.equal(vb.t, va.t);
+  assert.equal((vb as { v: unknown[] }).v.length, (va as { v: unknown[] }).v.length);
+}
+
+async function step(p: Pair, cmd: string[], check: Check, key?: string): Promise<void> {
+  if (check === 'exact') return void (await p.same(...cmd));
+  if (check === 'shape') {
+    const [a, b] = await p.both(...cmd);
+    return sameShape(a, b);
+  }
+  const enc = await p.redis.call('OBJECT', 'ENCODING', key!);
+  await p.respite.call('OBJECT', 'ENCODING', key!);
+  if (!enc.includes('hashtable')) return void (await p.same(...cmd));
+  const [a, b] = await p.both(...cmd);
+  if (cmd[0] === 'HSCAN') assert.equal(b.slice(0, 2), a.slice(0, 2));
+  else if (cmd[0] === 'HGETALL' && !a.startsWith('%')) assert.deepEqual(pairsOf(b), pairsOf(a));
+  else assert.deepEqual(unordered(b), unordered(a));
+}
+
+/** A RESP2 HGETALL as sorted "field=value" pairs. */
+function pairsOf(raw: string): string[] {
+  const v = parse(raw) as { v: Array<{ v: string }> };
+  const out: string[] = [];
+  for (let i = 0; i < v.v.length; i += 2) out.push(JSON.stringify([v.v[i].v, v.v[i + 1].v]));
+  return out.sort();
+}
+
+describe('differential: randomized hash command sequences', { skip: oracleSkip }, () => {
+  let env: DiffEnv;
+  before(async () => {
+    env = await DiffEnv.start({ 'hash-max-listpack-entries': '8', 'hash-max-listpack-value': '16' });
+  });
+  after(() => env.stop());
+
+  for (const resp of [2, 3]) {
+    it(`2000 random commands, RESP${resp}`, async () => {
+      const seed = testSeed(8100 + resp);
+      const r = new Rng(seed);
+      const p = await env.connect();
+      await p.same('FLUSHALL');
+      if (resp === 3) await p.both('HELLO', '3');
+      await p.same('SET', 'str', 'v');
+      for (let i = 0; i < 2000; i++) {
+        const [cmd, check, key] = randCommand(r);
+        try {
+          await step(p, cmd, check, key);
+        } catch (e) {
+          (e as Error).message += ` (seed ${seed}, step ${i}: ${JSON.stringify(cmd)})`;
+          throw e;
+        }
+      }
+      for (const k of KEYS) {
+        await p.same('TYPE', k);
+        await p.same('OBJECT', 'ENCODING', k);
+        await step(p, ['HGETALL', k], 'ordered-if-listpack', k);
+      }
+    });
+  }
+});
