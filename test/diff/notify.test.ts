@@ -210,6 +210,21 @@ describe('differential keyspace notifications', { skip: oracleSkip }, () => {
     }
   });
 
+  it('expired events from active expiry', async () => {
+    await env.pair.same('SET', 'a', '1', 'PX', '20');
+    await env.pair.same('SET', 'b', '1', 'PX', '20');
+    await env.pair.same('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+    try {
+      await sleep(400);
+      const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+      // The cycle's sampling order is Redis's own: compare as sets.
+      assert.deepEqual([...b].sort(), [...a].sort());
+      assert.equal(a.filter((m) => m.includes('expired')).length, 4);
+    } finally {
+      await env.pair.same('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    }
+  });
+
   it('events of a transaction are published as its commands run', async () => {
     const p = env.pair;
     await p.same('MULTI');
