@@ -87,6 +87,16 @@ export class BlockingManager {
     if (this.waiting.has(id) && !this.ready.has(id)) this.ready.set(id, { db, key });
   }
 
+  /** Marks every key of `db` some client waits on and that now exists as ready (SWAPDB). */
+  signalDatabase(db: Database): void {
+    for (const [id, q] of this.waiting) {
+      const st = q[0]?.blocked;
+      if (st === null || st === undefined || st.db !== db) continue;
+      const key = id.slice(id.indexOf('\0') + 1);
+      if (db.exists(key)) this.signalReady(db, key);
+    }
+  }
+
   /**
    * Serves clients waiting on keys signalled ready; loops while serving makes
    * more keys ready. Keys made ready while serving (BLMOVE pushing into a

@@ -28,11 +28,13 @@ export function int32Arg(s: string, msg?: string): number {
  * src/srcKey (RENAME, MOVE and COPY keep both; Redis moves or duplicates the
  * object with its encoding).
  */
-function placeLike(src: Database, srcKey: string, dst: Database, dstKey: string, v: Value, when: number): void {
+function placeLike(c: Client, src: Database, srcKey: string, dst: Database, dstKey: string, v: Value, when: number): void {
   const enc = typeof v === 'string' ? stringEncoding(v, src, srcKey) : null;
   dst.set(dstKey, v);
   if (when !== -1) dst.setExpire(dstKey, when);
   if (enc !== null) noteEncoding(dst, dstKey, v as string, enc);
+  // A list or zset arriving under a name clients are blocked on serves them.
+  else c.server.blocking.signalReady(dst, dstKey);
 }
 
 /** The database with index `id`, or ERR DB index is out of range. */
@@ -114,7 +116,7 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): boolean {
     if (nx) return false;
     db.delete(dst);
   }
-  placeLike(db, src, db, dst, v, when);
+  placeLike(c, db, src, db, dst, v, when);
   db.delete(src);
   c.server.keyChanged(db, src, 'g', 'rename_from');
   c.server.keyChanged(db, dst, 'g', 'rename_to');
@@ -148,7 +150,7 @@ function move(c: Client, argv: string[]): void {
     return;
   }
   const when = src.getExpire(key);
-  placeLike(src, key, dst, key, v, when);
+  placeLike(c, src, key, dst, key, v, when);
   src.delete(key);
   c.server.keyChanged(src, key, 'g', 'move_from');
   c.server.keyChanged(dst, key, 'g', 'move_to');
@@ -181,7 +183,7 @@ function copy(c: Client, argv: string[]): void {
     }
     dst.delete(newkey);
   }
-  placeLike(src, key, dst, newkey, cloneValue(v), when);
+  placeLike(c, src, key, dst, newkey, cloneValue(v), when);
   c.server.keyChanged(dst, newkey, 'g', 'copy_to');
   c.server.propagate(src.id, argv);
   c.integer(1);
@@ -193,7 +195,12 @@ function swapdb(c: Client, argv: string[]): void {
   const b = int32Arg(argv[2], 'ERR invalid second DB index');
   const dbs = c.server.dbs;
   if (a < 0 || a >= dbs.length || b < 0 || b >= dbs.length) fail(Err.dbIndexOutOfRange);
-  if (a !== b) dbs[a].swapWith(dbs[b]);
+  if (a !== b) {
+    dbs[a].swapWith(dbs[b]);
+    // Clients blocked in either database may now find their keys.
+    c.server.blocking.signalDatabase(dbs[a]);
+    c.server.blocking.signalDatabase(dbs[b]);
+  }
   c.server.propagate(c.db.id, argv);
   c.ok();
 }
