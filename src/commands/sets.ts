@@ -156,13 +156,15 @@ const SPOP_MOVE_STRATEGY_MUL = 5;
 
 /**
  * Propagates a multi-effect command as Redis 7.0 does: several effects go out
- * wrapped in MULTI/EXEC (inside an EXEC the transaction already wraps them).
+ * wrapped in MULTI/EXEC (the wrappers carry no database, -1). Inside EXEC
+ * (a propagation buffer is collecting) the transaction wraps them instead.
  */
 function propagateAll(c: Client, cmds: string[][]): void {
-  const wrap = cmds.length > 1 && !c.inExec;
-  if (wrap) c.server.propagate(c.db.id, ['MULTI']);
-  for (const argv of cmds) c.server.propagate(c.db.id, argv);
-  if (wrap) c.server.propagate(c.db.id, ['EXEC']);
+  const server = c.server;
+  const wrap = cmds.length > 1 && server.propagationBuffer === null;
+  if (wrap) server.propagate(-1, ['MULTI']);
+  for (const argv of cmds) server.propagate(c.db.id, argv);
+  if (wrap) server.propagate(-1, ['EXEC']);
 }
 
 // SPOP key [count]
