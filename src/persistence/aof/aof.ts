@@ -52,8 +52,6 @@ export interface AofIo {
   fdatasync(fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
 }
 
-/** Time slice of a rewrite step, in ms. */
-const REWRITE_SLICE_MS = 2;
 
 export class AofManager {
   state: AofState = 'off';
@@ -92,6 +90,8 @@ export class AofManager {
   lastRewriteOk = true;
   rewrites = 0;
   consecutiveFailures = 0;
+  /** Time slice of a rewrite step, in ms (the main thread serves clients between slices). */
+  sliceMs = 2;
   /** Set by the CLI: exit the process where Redis exits (write/fsync errors under `always`). */
   exitOnFatal = false;
 
@@ -576,7 +576,7 @@ export class AofManager {
     if (this.job !== job) return;
     let done: boolean;
     try {
-      done = job.step(REWRITE_SLICE_MS);
+      done = job.step(this.sliceMs);
     } catch (e) {
       this.server.log('warning', `Background AOF rewrite failed: ${(e as Error).message}`);
       this.abortRewrite();
