@@ -7,6 +7,7 @@ import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { infoCommands } from './info.js';
@@ -36,6 +37,7 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...transactionCommands,
   ...pubsubCommands,
   ...zsetCommands,
+  ...geoCommands,
   ...listCommands,
   ...hashCommands,
   ...setCommands,

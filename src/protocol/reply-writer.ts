@@ -69,6 +69,11 @@ export class ReplyWriter {
     this.out += this.resp === 2 ? '$' + s.length + '\r\n' + s + '\r\n' : ',' + s + '\r\n';
   }
 
+  /** A double already formatted by the caller (e.g. Redis's "human" long-double text): bulk in RESP2, `,` in RESP3. */
+  doubleText(s: string): void {
+    this.out += this.resp === 2 ? '$' + s.length + '\r\n' + s + '\r\n' : ',' + s + '\r\n';
+  }
+
   /** A big number given as decimal digits: RESP3 `(`, a bulk string in RESP2. */
   bigNumber(digits: string): void {
     if (this.resp === 2) this.bulk(digits);
