@@ -294,12 +294,12 @@ function uniqueMembers(s: SetValue, count: number): string[] {
 
 /**
  * The sets named by `keys` (undefined for missing keys), WRONGTYPE if any
- * key holds another type. STORE variants look up as writes (no hit/miss
- * counting), as Redis does.
+ * key holds another type. Every key is a read lookup (hits and misses are
+ * counted), the STORE variants' sources too, as in Redis 7.0.
  */
-function lookupSets(c: Client, keys: readonly string[], forWrite: boolean): Array<SetValue | undefined> {
+function lookupSets(c: Client, keys: readonly string[]): Array<SetValue | undefined> {
   const out: Array<SetValue | undefined> = [];
-  for (const k of keys) out.push(forWrite ? writeTyped<SetValue>(c, k, 'set') : readTyped<SetValue>(c, k, 'set'));
+  for (const k of keys) out.push(readTyped<SetValue>(c, k, 'set'));
   return out;
 }
 
@@ -351,7 +351,7 @@ function buildSet(c: Client, members: Iterable<string>): SetValue {
 
 /** SINTER, SINTERSTORE (dst set) and SINTERCARD (cardOnly). */
 function interGeneric(c: Client, argv: string[], keys: readonly string[], dst: string | null, cardOnly: boolean, limit: number): void {
-  const sets = lookupSets(c, keys, dst !== null);
+  const sets = lookupSets(c, keys);
   const present = sets.filter((s): s is SetValue => s !== undefined);
   // An intersection with a missing key (an empty set) is empty, once every type was checked.
   const members = present.length < sets.length ? [] : intersect(present, cardOnly ? limit : 0);
@@ -434,7 +434,7 @@ function difference(c: Client, sets: ReadonlyArray<SetValue | undefined>): SetVa
 
 /** SUNION, SDIFF and their STORE forms. */
 function unionDiffGeneric(c: Client, argv: string[], keys: readonly string[], dst: string | null, diff: boolean): void {
-  const sets = lookupSets(c, keys, dst !== null);
+  const sets = lookupSets(c, keys);
   const result = diff ? difference(c, sets) : union(c, sets);
   if (dst !== null) {
     storeResult(c, argv, dst, result, diff ? 'sdiffstore' : 'sunionstore');

@@ -393,6 +393,49 @@ describe('differential: set commands', { skip: oracleSkip }, () => {
     });
   });
 
+  it('keyspace hits and misses are counted like Redis (STORE sources are reads)', async () => {
+    await p.same('SADD', 'a', '1', '2');
+    await p.same('SADD', 'b', '2', 'x');
+    const stat = async (...cmd: string[]) => {
+      await p.same('CONFIG', 'RESETSTAT');
+      await p.both(...cmd);
+      const [a, b] = await p.both('INFO', 'stats');
+      const pick = (raw: string) => /keyspace_hits:\d+\r\nkeyspace_misses:\d+/.exec(raw)?.[0];
+      assert.equal(pick(b), pick(a), cmd.join(' '));
+    };
+    for (const cmd of [
+      ['SINTERSTORE', 'd', 'a', 'b', 'nokey'],
+      ['SUNIONSTORE', 'd', 'a', 'nokey'],
+      ['SDIFFSTORE', 'd', 'a', 'b'],
+      ['SINTER', 'a', 'nokey', 'b'],
+      ['SINTERCARD', '2', 'a', 'b'],
+      ['SUNION', 'a', 'b'],
+      ['SDIFF', 'nokey', 'a'],
+      ['SMEMBERS', 'nokey'],
+      ['SISMEMBER', 'a', '1'],
+      ['SMISMEMBER', 'a', '1'],
+      ['SCARD', 'a'],
+      ['SRANDMEMBER', 'a'],
+      ['SRANDMEMBER', 'nokey', '2'],
+      ['SSCAN', 'a', '0'],
+      ['SMOVE', 'a', 'b', '1'],
+      ['SPOP', 'b'],
+      ['SADD', 'a', '7'],
+      ['SREM', 'a', '7'],
+      ['HSET', 'h', 'f', '1'],
+      ['HGET', 'h', 'f'],
+      ['HMGET', 'nokey', 'f'],
+      ['HGETALL', 'h'],
+      ['HINCRBY', 'h', 'f', '1'],
+      ['HRANDFIELD', 'h', '1'],
+      ['HSCAN', 'h', '0'],
+      ['HEXISTS', 'h', 'f'],
+      ['HDEL', 'h', 'f'],
+    ]) {
+      await stat(...cmd);
+    }
+  });
+
   it('SSCAN: intset in one reply, hashtable by cursor, MATCH and COUNT, errors', async () => {
     await bothProtocols(async (q) => {
       await q.same('SSCAN', 'nokey', '0');
