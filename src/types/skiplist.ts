@@ -127,6 +127,12 @@ function makeNode(level: number, score: number, member: string): SkipNode {
   return { member, score, prev: null, next0: null, span0: 0, up };
 }
 
+// Scratch arrays for the search path, shared by every list: the server is
+// single-threaded and no operation re-enters another, so reusing them saves
+// two 32-slot allocations per insert/delete (GC pressure on big sets).
+const UPDATE: SkipNode[] = new Array<SkipNode>(MAX_LEVEL).fill(makeNode(1, 0, ''));
+const RANK: number[] = new Array<number>(MAX_LEVEL).fill(0);
+
 export class SkipList {
   readonly head: SkipNode = makeNode(MAX_LEVEL, 0, '');
   tail: SkipNode | null = null;
@@ -135,8 +141,8 @@ export class SkipList {
 
   /** Inserts a (score, member) known not to be present. Returns the node. */
   insert(score: number, member: string): SkipNode {
-    const update: SkipNode[] = new Array(MAX_LEVEL);
-    const rank: number[] = new Array(MAX_LEVEL);
+    const update = UPDATE;
+    const rank = RANK;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
@@ -189,9 +195,9 @@ export class SkipList {
     this.length--;
   }
 
-  /** Predecessors at each level of the first node not before (score, member). */
+  /** Predecessors at each level of the first node not before (score, member); valid until the next call. */
   private findUpdate(score: number, member: string): SkipNode[] {
-    const update: SkipNode[] = new Array(this.level);
+    const update = UPDATE;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let n = nextAt(x, i);
