@@ -43,12 +43,14 @@ export class HashValue implements ObjectValue {
     return -1;
   }
 
+  /** The value of a field, undefined if absent. */
   get(field: string): string | undefined {
     if (this.lp === null) return this.ht!.get(field);
     const i = this.indexOf(field);
     return i < 0 ? undefined : this.lp[i + 1];
   }
 
+  /** Whether the field exists. */
   has(field: string): boolean {
     return this.lp === null ? this.ht!.has(field) : this.indexOf(field) >= 0;
   }
@@ -109,11 +111,6 @@ export class HashValue implements ObjectValue {
   /** The i-th field of a listpack (0 <= i < size); undefined for a hashtable. */
   listpackField(i: number): string | undefined {
     return this.lp === null ? undefined : this.lp[2 * i];
-  }
-
-  /** The i-th value of a listpack (0 <= i < size); undefined for a hashtable. */
-  listpackValue(i: number): string | undefined {
-    return this.lp === null ? undefined : this.lp[2 * i + 1];
   }
 
   /** A random field of a non-empty hash (uniform for a listpack, roughly uniform otherwise). */
