@@ -59,6 +59,8 @@ function firstZ(c: Client, keys: string[]): [string, ZSet] | null {
 
 // ZPOPMIN|ZPOPMAX key [count]
 function zpop(c: Client, argv: string[], max: boolean): void {
+  // Why: the arity allows more arguments, but Redis accepts at most a count.
+  if (argv.length > 3) fail(Err.syntax);
   let count = 1;
   if (argv.length > 2) {
     const n = parseInt64(argv[2]);

@@ -62,12 +62,17 @@ function zlexcount(c: Client, argv: string[]): void {
 
 const LONG_MAX = 9223372036854775807n;
 
-/** ZRANDMEMBER's count: any long except LONG_MIN (its negation would overflow). */
-function randCount(s: string): number {
+/**
+ * ZRANDMEMBER's count: any long except LONG_MIN (its negation would
+ * overflow); with WITHSCORES, Redis halves the range so the reply length
+ * cannot overflow.
+ */
+function randCount(s: string, withScores: boolean): number {
   const n = parseInt64(s);
   if (n === null) fail(Err.notInteger);
-  if (BigInt(n) < -LONG_MAX) fail('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
-  return Number(n);
+  const b = BigInt(n);
+  if (b < -LONG_MAX) fail('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  return withScores && (b < -LONG_MAX / 2n || b > LONG_MAX / 2n) ? NaN : Number(n);
 }
 
 /** Picks `count` distinct entries (count < size) without replacement. */
@@ -104,11 +109,10 @@ function zrandmember(c: Client, argv: string[]): void {
     if (z === undefined) return c.nil();
     return c.bulk(z.randomEntry()[0]);
   }
-  const count = randCount(argv[2]);
+  const count = randCount(argv[2], argv.length === 4);
   if (argv.length > 4 || (argv.length === 4 && !isWord(argv[3], 'WITHSCORES'))) fail(Err.syntax);
   const withScores = argv.length === 4;
-  // Why: Redis halves the range with WITHSCORES so the reply length cannot overflow.
-  if (withScores && (count < -(2 ** 62) || count > 2 ** 62)) fail('ERR value is out of range');
+  if (Number.isNaN(count)) fail('ERR value is out of range');
   const z = readZ(c, argv[1]);
   if (z === undefined || count === 0) return c.array(0);
   let flat: Array<string | number>;
