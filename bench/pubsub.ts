@@ -4,12 +4,12 @@
  * subscribers per second, respite (a separate `node bin/respite.js` process)
  * against redis-server 7.0 in the same run, alternating rounds.
  *
- *   node dist/bench/pubsub.js       (SECONDS=3 ROUNDS=3 to change the defaults)
+ *   node dist/bench/pubsub.js       (BENCH_SECONDS=3 ROUNDS=3 to change the defaults)
  */
 import net from 'node:net';
 import { fmtOps, median, startRedis, startRespite, type BenchServer } from './common.js';
 
-const SECONDS = Number(process.env.SECONDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 3));
 const PUBLISHERS = 4;
 const PIPELINE = 32;

@@ -123,17 +123,13 @@ export class Fanout {
   };
 }
 
-/** Encodes frames [start, start + count) with their type byte straight into one Buffer (no string concatenation). */
+/**
+ * Encodes frames [start, start + count), each led by its type byte, into one
+ * Buffer: join() writes every (rope) frame into one flat string in a single
+ * pass, and the Buffer is encoded in one call.
+ */
 function encodeRun(frames: readonly string[], start: number, count: number, resp: 2 | 3): Buffer {
-  const end = start + count;
-  let len = count;
-  for (let i = start; i < end; i++) len += frames[i].length;
-  const buf = Buffer.allocUnsafe(len);
-  const type = resp === 2 ? 0x2a : 0x3e; // '*' or '>'
-  let off = 0;
-  for (let i = start; i < end; i++) {
-    buf[off++] = type;
-    off += buf.write(frames[i], off, 'latin1');
-  }
-  return buf;
+  const t = resp === 2 ? '*' : '>';
+  const run = start === 0 && count === frames.length ? frames : frames.slice(start, start + count);
+  return Buffer.from(t + run.join(t), 'latin1');
 }
