@@ -15,8 +15,10 @@ import { keyspaceCommands } from './keyspace/index.js';
 import { listCommands } from './lists/index.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
+import { rdbCommands } from './rdb.js';
 import { serverCommands } from './server-admin.js';
 import { setCommands } from './sets.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './strings.js';
 import type { CommandDef } from './table.js';
 import { transactionCommands } from './transactions.js';
@@ -38,8 +40,10 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...pubsubCommands,
   ...zsetCommands,
   ...geoCommands,
+  ...sortCommands,
   ...listCommands,
   ...hashCommands,
   ...setCommands,
   ...persistenceCommands,
+  ...rdbCommands,
 ];
