@@ -15,7 +15,6 @@ import { keyspaceCommands } from './keyspace/index.js';
 import { listCommands } from './lists/index.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
-import { rdbCommands } from './rdb.js';
 import { serverCommands } from './server-admin.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
@@ -45,5 +44,4 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...hashCommands,
   ...setCommands,
   ...persistenceCommands,
-  ...rdbCommands,
 ];
