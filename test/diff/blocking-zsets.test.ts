@@ -174,6 +174,46 @@ describe('differential: blocking sorted-set pops over several connections', { sk
     await env.pair.same('ZRANGE', 'k', '0', '-1');
   });
 
+  it('CLIENT UNBLOCK with TIMEOUT and ERROR', async () => {
+    const a = await env.connect();
+    const ids = [await a.redis.call('CLIENT', 'ID'), await a.respite.call('CLIENT', 'ID')].map((r) => r.slice(1, -2));
+    for (const [mode, cmd] of [
+      ['TIMEOUT', ['BZPOPMIN', 'k', '0']],
+      ['ERROR', ['BZMPOP', '0', '1', 'k', 'MAX']],
+    ] as const) {
+      await blockOn(a, 1, ...cmd);
+      const [x, y] = await Promise.all([
+        env.pair.redis.call('CLIENT', 'UNBLOCK', ids[0], mode),
+        env.pair.respite.call('CLIENT', 'UNBLOCK', ids[1], mode),
+      ]);
+      assert.equal(y, x);
+      await a.readSame();
+    }
+  });
+
+  it('WATCH sees only writes that changed the set', async () => {
+    const [a, b] = [await env.connect(), await env.connect()];
+    await b.same('ZADD', 'w', '1', 'x');
+    for (const write of [
+      ['ZADD', 'w', 'NX', '5', 'x'],
+      ['ZADD', 'w', '1', 'x'],
+      ['ZREM', 'w', 'nope'],
+      ['ZREMRANGEBYSCORE', 'w', '10', '20'],
+      ['ZPOPMIN', 'w', '0'],
+      ['ZUNIONSTORE', 'w2', '1', 'nokey'],
+      ['ZADD', 'w', 'XX', '2', 'x'],
+      ['ZINCRBY', 'w', '1', 'x'],
+      ['ZPOPMIN', 'w'],
+    ]) {
+      await a.same('WATCH', 'w', 'w2');
+      await b.same(...write);
+      await a.same('MULTI');
+      await a.same('ZCARD', 'w');
+      await a.same('EXEC');
+      await b.same('ZADD', 'w', '1', 'x');
+    }
+  });
+
   it('1000 clients blocked on one key are served in arrival order', async () => {
     const n = 1000;
     const clients: RawClient[][] = [[], []];
