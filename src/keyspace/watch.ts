@@ -83,12 +83,12 @@ export class WatchTable {
     }
   }
 
-  /** Forgets every key `c` watches; `clearDirty` also forgets that one changed (UNWATCH, EXEC, DISCARD). */
-  unwatchAll(c: Client, clearDirty = true): void {
+  /** Forgets every key `c` watches and whether one changed (UNWATCH, EXEC, DISCARD, RESET, disconnect). */
+  unwatchAll(c: Client): void {
     const cw = this.perClient.get(c);
     if (cw === undefined) return;
     this.dropKeys(cw);
-    if (clearDirty || !cw.dirty) this.perClient.delete(c);
+    this.perClient.delete(c);
   }
 
   private dropKeys(cw: ClientWatch): void {
