@@ -290,14 +290,6 @@ export class SkipList {
     return [first, Math.max(first, end)];
   }
 
-  /** Like scoreSpan for a lex range (all scores assumed equal, as Redis requires). */
-  lexSpan(r: LexRange): [number, number] {
-    if (lexRangeEmpty(r)) return [0, 0];
-    const first = this.countBefore((n) => lexGteMin(n.member, r.min));
-    const end = this.countBefore((n) => !lexLteMax(n.member, r.max));
-    return [first, Math.max(first, end)];
-  }
-
   /**
    * Deletes the nodes at 0-based ranks [start, end), calling `removed` for
    * each. O(M log N): each node is unlinked on its own.

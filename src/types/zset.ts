@@ -181,6 +181,16 @@ export class ZSet implements ObjectValue {
     }
   }
 
+  /** Like walk(), with no count: stops when `visit` returns false or the set ends. */
+  walkUntil(from: number, rev: boolean, visit: (member: string, score: number) => boolean): void {
+    const lp = this.lp;
+    if (lp !== null) {
+      for (let i = from * 2; i >= 0 && i < lp.length; i += rev ? -2 : 2) if (!visit(lp[i] as string, lp[i + 1] as number)) return;
+      return;
+    }
+    for (let x = this.sl!.byRank(from + 1); x !== null; x = rev ? x.prev : x.next0) if (!visit(x.member, x.score)) return;
+  }
+
   /** Visits every member in order. */
   forEach(visit: ZVisit): void {
     this.walk(0, this.size, false, visit);
@@ -198,16 +208,92 @@ export class ZSet implements ObjectValue {
     return [first >> 1, end >> 1];
   }
 
-  /** Forward ranks [first, end) of the members in the lex range (scores assumed equal). */
-  lexSpan(r: LexRange): [number, number] {
-    if (this.lp === null) return this.sl!.lexSpan(r);
-    if (lexRangeEmpty(r)) return [0, 0];
-    const lp = this.lp;
-    let first = 0;
-    while (first < lp.length && !lexGteMin(lp[first] as string, r.min)) first += 2;
-    let end = first;
-    while (end < lp.length && lexLteMax(lp[end] as string, r.max)) end += 2;
-    return [first >> 1, end >> 1];
+  /*
+   * Lex ranges assume all scores are equal (Redis documents other cases as
+   * undefined). Where they are not, these follow Redis's own algorithms so
+   * replies still match: a whole-range precheck on the first and last
+   * members, a linear scan on a listpack, a skiplist descent otherwise, then
+   * a member-by-member walk that stops at the first one out of range.
+   */
+
+  /** The member at forward rank `i` (0-based, in range). */
+  memberAt(i: number): string {
+    if (this.lp !== null) return this.lp[2 * i] as string;
+    return this.sl!.byRank(i + 1)!.member;
+  }
+
+  /** Redis's zslIsInLexRange / zzlIsInLexRange: last member >= min and first <= max. */
+  private lexOverlaps(r: LexRange): boolean {
+    const n = this.size;
+    if (lexRangeEmpty(r) || n === 0) return false;
+    return lexGteMin(this.memberAt(n - 1), r.min) && lexLteMax(this.memberAt(0), r.max);
+  }
+
+  /** Forward rank of the first member in the lex range, or -1. */
+  lexFirst(r: LexRange): number {
+    if (!this.lexOverlaps(r)) return -1;
+    let i: number;
+    if (this.lp !== null) {
+      const lp = this.lp;
+      for (i = 0; i < lp.length >> 1 && !lexGteMin(lp[2 * i] as string, r.min); i++);
+      if (i === lp.length >> 1) return -1;
+    } else i = this.sl!.countBefore((n) => lexGteMin(n.member, r.min));
+    return lexLteMax(this.memberAt(i), r.max) ? i : -1;
+  }
+
+  /** Forward rank of the last member in the lex range, or -1. */
+  lexLast(r: LexRange): number {
+    if (!this.lexOverlaps(r)) return -1;
+    let i: number;
+    if (this.lp !== null) {
+      const lp = this.lp;
+      for (i = (lp.length >> 1) - 1; i >= 0 && !lexLteMax(lp[2 * i] as string, r.max); i--);
+      if (i < 0) return -1;
+    } else i = this.sl!.countBefore((n) => !lexLteMax(n.member, r.max)) - 1;
+    return lexGteMin(this.memberAt(i), r.min) ? i : -1;
+  }
+
+  /**
+   * Visits members from forward rank `from`, up (or down when `rev`), while
+   * they stay within the range's max (or min when `rev`), at most `limit`
+   * of them (negative = no limit).
+   */
+  walkLex(from: number, rev: boolean, limit: number, r: LexRange, visit: ZVisit): void {
+    let left = limit < 0 ? Infinity : limit;
+    this.walkUntil(from, rev, (m, s) => {
+      if (left <= 0 || !(rev ? lexGteMin(m, r.min) : lexLteMax(m, r.max))) return false;
+      left--;
+      visit(m, s);
+      return true;
+    });
+  }
+
+  /** ZLEXCOUNT as Redis computes it for this encoding. */
+  lexCount(r: LexRange): number {
+    const first = this.lexFirst(r);
+    if (first < 0) return 0;
+    if (this.lp !== null) {
+      let n = 0;
+      this.walkLex(first, false, -1, r, () => n++);
+      return n;
+    }
+    const last = this.lexLast(r);
+    return last < 0 ? this.size - first : last - first + 1;
+  }
+
+  /**
+   * Forward ranks [start, end) ZREMRANGEBYLEX removes: from the first
+   * member >= min (a listpack also prechecks the whole range, a skiplist
+   * does not), while members stay <= max.
+   */
+  lexDeleteSpan(r: LexRange): [number, number] {
+    let start: number;
+    if (this.lp !== null) start = this.lexFirst(r);
+    else start = lexRangeEmpty(r) ? -1 : this.sl!.countBefore((n) => lexGteMin(n.member, r.min));
+    if (start < 0 || start >= this.size) return [0, 0];
+    let n = 0;
+    this.walkLex(start, false, -1, r, () => n++);
+    return [start, start + n];
   }
 
   /** Removes the members at forward ranks [start, end); returns them (member, score, ...). */

@@ -132,6 +132,18 @@ const READS = [
   'ZLEXCOUNT lex [b [b',
   'ZLEXCOUNT lex (b [b',
   'ZLEXCOUNT nokey - +',
+  'ZADD mixed 1 d 2 a 3 c 4 b 5 e 6 a2',
+  'ZLEXCOUNT mixed [b [d',
+  'ZLEXCOUNT mixed - [c',
+  'ZLEXCOUNT mixed [c +',
+  'ZRANGEBYLEX mixed [b [d',
+  'ZRANGEBYLEX mixed - [c',
+  'ZRANGEBYLEX mixed (a +',
+  'ZREVRANGEBYLEX mixed + [c',
+  'ZREVRANGEBYLEX mixed [e - LIMIT 1 2',
+  'ZREMRANGEBYLEX mixed [a [c',
+  'ZREMRANGEBYLEX mixed [d [e',
+  'ZRANGE mixed 0 -1',
   'ZLEXCOUNT str - +',
 ];
 

@@ -102,20 +102,6 @@ describe('SkipList', () => {
     assert.ok(!scoreRangeEmpty({ min: 1, max: 1, minex: false, maxex: false }));
   });
 
-  it('lex spans follow ZLEXCOUNT semantics ("-" "+" "[" "(")', () => {
-    const sl = new SkipList();
-    for (const m of ['a', 'b', 'c', 'd', 'e']) sl.insert(0, m);
-    const cnt = (min: Parameters<typeof sl.lexSpan>[0]['min'], max: Parameters<typeof sl.lexSpan>[0]['max']): number => {
-      const [a, b] = sl.lexSpan({ min, max });
-      return b - a;
-    };
-    assert.equal(cnt({ kind: '-' }, { kind: '+' }), 5);
-    assert.equal(cnt({ kind: 'str', value: 'b', ex: false }, { kind: 'str', value: 'd', ex: true }), 2);
-    assert.equal(cnt({ kind: 'str', value: 'b', ex: true }, { kind: '+' }), 3);
-    assert.equal(cnt({ kind: '+' }, { kind: '-' }), 0);
-    assert.ok(lexRangeEmpty({ min: { kind: 'str', value: 'b', ex: true }, max: { kind: 'str', value: 'b', ex: false } }));
-  });
-
   it('search paths are logarithmic: about log4(n) levels, a few hops per level', () => {
     const n = 100000;
     const sl = new SkipList();

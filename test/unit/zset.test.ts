@@ -59,6 +59,25 @@ describe('ZSet encodings (Redis 7.0: listpack -> skiplist, one way)', () => {
     }
   });
 
+  it('lex ranges follow ZLEXCOUNT / ZRANGEBYLEX semantics in both encodings', () => {
+    for (const lim of [DEFAULTS, { entries: 0, value: 0 }]) {
+      const z = new ZSet();
+      for (const m of ['a', 'b', 'c', 'd', 'e']) z.insert(m, 0, lim);
+      const str = (value: string, ex: boolean) => ({ kind: 'str' as const, value, ex });
+      assert.equal(z.lexCount({ min: { kind: '-' }, max: { kind: '+' } }), 5);
+      assert.equal(z.lexCount({ min: str('b', false), max: str('d', true) }), 2);
+      assert.equal(z.lexCount({ min: str('b', true), max: { kind: '+' } }), 3);
+      assert.equal(z.lexCount({ min: { kind: '+' }, max: { kind: '-' } }), 0);
+      assert.equal(z.lexCount({ min: str('b', true), max: str('b', false) }), 0);
+      assert.equal(z.lexFirst({ min: str('bb', false), max: { kind: '+' } }), 2);
+      assert.equal(z.lexLast({ min: { kind: '-' }, max: str('bb', false) }), 1);
+      const got: string[] = [];
+      z.walkLex(4, true, 2, { min: str('a', true), max: { kind: '+' } }, (m) => got.push(m));
+      assert.deepEqual(got, ['e', 'd']);
+      assert.deepEqual(z.lexDeleteSpan({ min: str('b', false), max: str('c', false) }), [1, 3]);
+    }
+  });
+
   it('both encodings agree with a model: order, ranks, spans, rank removal', () => {
     const seed = testSeed(4242);
     const r = new Rng(seed);

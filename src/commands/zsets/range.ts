@@ -77,13 +77,26 @@ function collect(z: ZSet, s: RangeSpec): Array<string | number> {
     z.walk(s.rev ? size - 1 - r[0] : r[0], n, s.rev, push);
     return out;
   }
-  const [a, b] = s.kind === 'score' ? z.scoreSpan(s.score!) : z.lexSpan(s.lex!);
+  if (s.kind === 'lex') return collectLex(z, s);
+  const [a, b] = z.scoreSpan(s.score!);
   const inRange = b - a;
   // Why: Redis skips `offset` elements with "while (offset--)", so a negative offset skips everything.
   if (s.offset < 0 || s.offset >= inRange) return out;
   const avail = inRange - s.offset;
   const n = s.limit < 0 ? avail : Math.min(s.limit, avail);
   z.walk(s.rev ? b - 1 - s.offset : a + s.offset, n, s.rev, push);
+  return out;
+}
+
+/** A lex range, walked member by member as Redis does (see ZSet.lexFirst). */
+function collectLex(z: ZSet, s: RangeSpec): Array<string | number> {
+  const out: Array<string | number> = [];
+  const start = s.rev ? z.lexLast(s.lex!) : z.lexFirst(s.lex!);
+  // A negative offset skips everything (see above).
+  if (start < 0 || s.offset < 0) return out;
+  const from = s.rev ? start - s.offset : start + s.offset;
+  if (from < 0 || from >= z.size) return out;
+  z.walkLex(from, s.rev, s.limit, s.lex!, (m, sc) => out.push(m, sc));
   return out;
 }
 

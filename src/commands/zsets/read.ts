@@ -56,8 +56,7 @@ function zlexcount(c: Client, argv: string[]): void {
   const range = parseLexRange(argv[2], argv[3]);
   const z = readZ(c, argv[1]);
   if (z === undefined) return c.integer(0);
-  const [a, b] = z.lexSpan(range);
-  c.integer(b - a);
+  c.integer(z.lexCount(range));
 }
 
 const LONG_MAX = 9223372036854775807n;

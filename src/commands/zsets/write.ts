@@ -172,7 +172,7 @@ function zremrangebylex(c: Client, argv: string[]): void {
   const range = parseLexRange(argv[2], argv[3]);
   const z = writeZ(c, argv[1]);
   if (z === undefined) return c.integer(0);
-  const [a, b] = z.lexSpan(range);
+  const [a, b] = z.lexDeleteSpan(range);
   removeSpan(c, argv, z, a, b, 'zremrangebylex');
 }
 
