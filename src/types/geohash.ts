@@ -11,6 +11,7 @@
  * that results match bit for bit (membership at the edges, printed digits).
  * Nothing here knows about RESP or clients.
  */
+import { crAsin, crCos, crSin } from './geohash-math.js';
 
 export const LONG_MIN = -180;
 export const LONG_MAX = 180;
@@ -22,6 +23,7 @@ export const EARTH_RADIUS_M = 6372797.560856;
 const MERCATOR_MAX = 20037726.37;
 const D_R = Math.PI / 180.0;
 const TWO32 = 4294967296;
+
 
 /** A cell: latitude and longitude indexes at `step` bits each. */
 export interface Cell {
@@ -190,29 +192,49 @@ export function latDistance(lat1: number, lat2: number): number {
   return EARTH_RADIUS_M * Math.abs(degRad(lat2) - degRad(lat1));
 }
 
-/** Haversine distance in meters (Redis's formula and operation order). */
-export function distance(lon1: number, lat1: number, lon2: number, lat2: number): number {
+type Trig = (x: number) => number;
+
+function haversine(lon1: number, lat1: number, lon2: number, lat2: number, sin: Trig, cos: Trig, asin: Trig): number {
   const lon1r = degRad(lon1);
   const lon2r = degRad(lon2);
-  const v = Math.sin((lon2r - lon1r) / 2);
+  const v = sin((lon2r - lon1r) / 2);
   // Why: Redis short-cuts equal longitudes to the meridian distance.
   if (v === 0.0) return latDistance(lat1, lat2);
   const lat1r = degRad(lat1);
   const lat2r = degRad(lat2);
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-  return 2.0 * EARTH_RADIUS_M * Math.asin(Math.sqrt(a));
+  const u = sin((lat2r - lat1r) / 2);
+  const a = u * u + cos(lat1r) * cos(lat2r) * v * v;
+  return 2.0 * EARTH_RADIUS_M * asin(Math.sqrt(a));
+}
+
+/** Haversine distance in meters, bit-identical to Redis's (operation order, correctly rounded libm calls). */
+export function distance(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  return haversine(lon1, lat1, lon2, lat2, crSin, crCos, crAsin);
+}
+
+/** The same within a few ulps, with V8's Math (fast filter). */
+function roughDistance(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  return haversine(lon1, lat1, lon2, lat2, Math.sin, Math.cos, Math.asin);
+}
+
+/** True if a rough distance is certainly above `limit` (far beyond the few-ulp error). */
+function clearlyAbove(rough: number, limit: number): boolean {
+  return rough > limit * (1 + 1e-12) + 1e-9;
 }
 
 /** The distance from the shape's center to (lon, lat) if the point is inside the shape, else -1. */
 export function distanceIfInShape(s: Shape, lon: number, lat: number): number {
   if (s.radius !== undefined) {
+    const r = s.radius * s.conversion;
+    // Why the rough pass: exact trigonometry is slower, and only points near or inside the circle need it.
+    if (clearlyAbove(roughDistance(s.lon, s.lat, lon, lat), r)) return -1;
     const d = distance(s.lon, s.lat, lon, lat);
-    return d > s.radius * s.conversion ? -1 : d;
+    return d > r ? -1 : d;
   }
   const w = s.width! * s.conversion;
   const h = s.height! * s.conversion;
   if (latDistance(lat, s.lat) > h / 2) return -1;
+  if (clearlyAbove(roughDistance(lon, lat, s.lon, lat), w / 2)) return -1;
   if (distance(lon, lat, s.lon, lat) > w / 2) return -1;
   return distance(s.lon, s.lat, lon, lat);
 }
@@ -249,9 +271,16 @@ export function boundingBox(s: Shape): [number, number, number, number] {
   return [s.lon - lonDelta, s.lat - latDelta, s.lon + lonDelta, s.lat + latDelta];
 }
 
+/**
+ * The neighbour cell `dLon`, `dLat` away, wrapping around within `step`
+ * bits. Why only the moved coordinate wraps: Redis masks just the bits it
+ * moves, so a coordinate at the +180 / +85.05 overflow index keeps it.
+ */
 function moved(c: Cell, dLon: number, dLat: number): Cell {
-  const mask = 2 ** c.step;
-  return { lat: (c.lat + dLat + mask) % mask, lon: (c.lon + dLon + mask) % mask, step: c.step };
+  const mod = 2 ** c.step;
+  const lat = dLat === 0 ? c.lat : (c.lat + dLat + mod) % mod;
+  const lon = dLon === 0 ? c.lon : (c.lon + dLon + mod) % mod;
+  return { lat, lon, step: c.step };
 }
 
 /**

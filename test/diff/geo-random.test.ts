@@ -1,0 +1,150 @@
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { DiffEnv } from '../support/diff.js';
+import { oracleSkip } from '../support/oracle.js';
+import { Rng, testSeed } from '../support/random.js';
+import assert from 'node:assert/strict';
+import { type RespValue, readReply } from '../../src/protocol/resp-reader.js';
+
+/** The leaves of a raw reply as strings (RESP3 [member, score] pairs flattened). */
+function items(raw: string): string[] {
+  const r = readReply(Buffer.from(raw, 'latin1'));
+  assert.ok(r !== null, raw);
+  const out: string[] = [];
+  const walk = (v: RespValue): void => {
+    if (v.t === 'array') for (const x of v.v ?? []) walk(x);
+    else if (v.t === 'bulk' || v.t === 'double') out.push(String(v.v));
+    else assert.fail(`unexpected reply ${raw}`);
+  };
+  walk(r[0]);
+  return out;
+}
+
+/**
+ * Named relaxation: STOREDIST scores are distances printed with 17 digits;
+ * glibc's sin/cos/asin misround ~0.1% of arguments (we round correctly), so
+ * a distance may differ by a few ulps. Members and their order must match.
+ */
+async function sameStoredDistances(env: DiffEnv): Promise<void> {
+  const [a, b] = await env.pair.both('ZRANGE', 'd', '0', '-1', 'WITHSCORES');
+  const x = items(a);
+  const y = items(b);
+  assert.equal(y.length, x.length);
+  for (let i = 0; i < x.length; i += 2) {
+    assert.equal(y[i], x[i]);
+    const d = Math.abs(Number(x[i + 1]) - Number(y[i + 1]));
+    assert.ok(d <= 4 * Number.EPSILON * Math.abs(Number(x[i + 1])), `score of ${x[i]}: ${x[i + 1]} vs ${y[i + 1]}`);
+  }
+}
+
+const UNITS = ['m', 'km', 'ft', 'mi'];
+
+/** A coordinate with a random number of decimals (so text round trips vary). */
+function coord(r: Rng, lo: number, hi: number): string {
+  const x = lo + r.next() * (hi - lo);
+  return x.toFixed(r.int(0, 9));
+}
+
+/** A random search center: near the cluster, anywhere, or near the poles and the antimeridian. */
+function center(r: Rng, cx: number, cy: number): [string, string] {
+  switch (r.int(0, 3)) {
+    case 0:
+      return [coord(r, cx - 1, cx + 1), coord(r, cy - 1, cy + 1)];
+    case 1:
+      return [coord(r, -180, 180), coord(r, -85, 85)];
+    case 2:
+      return [coord(r, -180, 180), coord(r, r.chance(0.5) ? 70 : -85, r.chance(0.5) ? 85 : -70)];
+    default:
+      return [coord(r, 179, 180), coord(r, cy - 2, cy + 2)];
+  }
+}
+
+function options(r: Rng, store: boolean): string[] {
+  const o: string[] = [];
+  if (!store) {
+    if (r.chance(0.4)) o.push('WITHDIST');
+    if (r.chance(0.3)) o.push('WITHCOORD');
+    if (r.chance(0.3)) o.push('WITHHASH');
+  }
+  const sort = r.int(0, 2);
+  if (sort === 1) o.push('ASC');
+  if (sort === 2) o.push('DESC');
+  if (r.chance(0.3)) {
+    o.push('COUNT', String(r.int(1, 12)));
+    if (r.chance(0.3)) o.push('ANY');
+  }
+  return o;
+}
+
+function distance(r: Rng): string {
+  return r.pick(['0', '1', '50', '500', '2000', '15000', '120000', '800000', '6000000', '21000000'].map((d) => (Number(d) * (0.5 + r.next())).toFixed(r.int(0, 3))));
+}
+
+/** One random GEO command (write or search) for key `g`. */
+function command(r: Rng, cx: number, cy: number, n: number): string[] {
+  const member = `p${r.int(0, n)}`;
+  const [lon, lat] = center(r, cx, cy);
+  const unit = r.pick(UNITS);
+  switch (r.int(0, 9)) {
+    case 0:
+    case 1: {
+      const args = ['GEOADD', 'g'];
+      if (r.chance(0.2)) args.push(r.pick(['NX', 'XX', 'CH']));
+      for (let k = r.int(1, 4); k > 0; k--) {
+        const [x, y] = r.chance(0.7) ? [coord(r, cx - 2, cx + 2), coord(r, cy - 2, cy + 2)] : center(r, cx, cy);
+        args.push(x, y, `p${r.int(0, n)}`);
+      }
+      return args;
+    }
+    case 2:
+      return ['GEOSEARCH', 'g', 'FROMLONLAT', lon, lat, 'BYRADIUS', distance(r), unit, ...options(r, false)];
+    case 3:
+      return ['GEOSEARCH', 'g', 'FROMMEMBER', member, 'BYBOX', distance(r), distance(r), unit, ...options(r, false)];
+    case 4:
+      return ['GEORADIUS', 'g', lon, lat, distance(r), unit, ...options(r, false)];
+    case 5:
+      return ['GEORADIUSBYMEMBER_RO', 'g', member, distance(r), unit, ...options(r, false)];
+    case 6:
+      return ['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', lon, lat, 'BYBOX', distance(r), distance(r), unit, ...options(r, true), ...(r.chance(0.5) ? ['STOREDIST'] : [])];
+    case 7:
+      return ['GEODIST', 'g', member, `p${r.int(0, n)}`, unit];
+    case 8:
+      return ['GEOPOS', 'g', member, `p${r.int(0, n)}`];
+    default:
+      return ['GEOHASH', 'g', member, `p${r.int(0, n)}`];
+  }
+}
+
+describe('GEO randomized differential', { skip: oracleSkip }, () => {
+  let env: DiffEnv;
+  before(async () => {
+    env = await DiffEnv.start();
+  });
+  after(() => env.stop());
+  beforeEach(() => env.reset());
+
+  for (const [label, cx, cy, n] of [
+    ['mid latitudes', 13, 38, 40],
+    ['equator and antimeridian', 179.5, 0, 40],
+    ['high latitudes', -20, 78, 40],
+    ['many members (skiplist)', 2, 48, 400],
+  ] as Array<[string, number, number, number]>) {
+    it(`random GEOADD/GEOSEARCH sequence: ${label}`, async () => {
+      const seed = testSeed(0x9e0 + n + Math.round(cy));
+      const r = new Rng(seed);
+      for (let step = 0; step < 1500; step++) {
+        const args = command(r, cx, cy, n);
+        try {
+          await env.pair.same(...args);
+          if (args[0] === 'GEOSEARCHSTORE' && args.includes('STOREDIST')) await sameStoredDistances(env);
+          else if (args[0] === 'GEOSEARCHSTORE') await env.pair.same('ZRANGE', 'd', '0', '-1', 'WITHSCORES');
+        } catch (e) {
+          if (e instanceof Error) e.message = `seed ${seed} step ${step}: ${args.join(' ')}: ${e.message}`;
+          throw e;
+        }
+        if (step === 750) {
+          await env.pair.both('HELLO', r.chance(0.5) ? '3' : '2');
+        }
+      }
+    });
+  }
+});
