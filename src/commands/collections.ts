@@ -102,3 +102,16 @@ export function randomCountArg(s: string): number | bigint {
   if (n < -LONG_MAX) fail(`ERR value is out of range, value must between -${LONG_MAX} and ${LONG_MAX}`);
   return n;
 }
+
+/**
+ * Most picks a negative-count SRANDMEMBER/HRANDFIELD/ZRANDMEMBER may ask
+ * for. Redis 7.0 tries to build any such reply (and dies of it for huge
+ * counts); a reply this size is already hundreds of MB, so respite refuses
+ * larger ones instead of stalling every client.
+ */
+export const MAX_REPEATED_PICKS = 1 << 24;
+
+/** Refuses a repeated-picks count no reply could carry (see MAX_REPEATED_PICKS). */
+export function checkRepeatedPicks(count: number): void {
+  if (count > MAX_REPEATED_PICKS) fail('ERR value is out of range');
+}

@@ -15,6 +15,7 @@ import { addInt64, parseInt64 } from '../types/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../types/long-double.js';
 import { int64Arg } from './args.js';
 import {
+  checkRepeatedPicks,
   collectionCursor,
   isOption,
   parseCollectionScanOptions,
@@ -256,6 +257,7 @@ function hrandfield(c: Client, argv: string[]): void {
   const flat = withValues && c.resp === 2 ? 2 : 1;
   if (!unique || count === 1) {
     // Repeats allowed: each pick samples the whole hash, in random order.
+    checkRepeatedPicks(count);
     c.array(count * flat);
     for (let i = 0; i < count; i++) replyField(c, h, h.randomField(), withValues);
     return;

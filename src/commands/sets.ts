@@ -14,6 +14,7 @@ import type { Server } from '../server.js';
 import { parseInt64 } from '../types/int64.js';
 import { SetValue } from '../types/set.js';
 import {
+  checkRepeatedPicks,
   collectionCursor,
   isOption,
   parseCollectionScanOptions,
@@ -264,6 +265,7 @@ function srandmember(c: Client, argv: string[]): void {
   const count = Number(unique ? l : -l);
   if (!unique || count === 1) {
     // Repeats allowed: each pick samples the whole set, in random order.
+    checkRepeatedPicks(count);
     c.array(count);
     for (let i = 0; i < count; i++) c.bulk(s.random());
     return;

@@ -9,6 +9,7 @@ import { formatDouble } from '../../protocol/number-format.js';
 import { parseInt64 } from '../../types/int64.js';
 import type { ZSet } from '../../types/zset.js';
 import { isWord } from '../args.js';
+import { checkRepeatedPicks } from '../collections.js';
 import { parseCursor } from '../keyspace/scan.js';
 import type { CommandDef } from '../table.js';
 import { parseLexRange, parseScoreRange, readZ, replyEntries } from './common.js';
@@ -116,6 +117,7 @@ function zrandmember(c: Client, argv: string[]): void {
   if (z === undefined || count === 0) return c.array(0);
   let flat: Array<string | number>;
   if (count < 0) {
+    checkRepeatedPicks(-count);
     flat = [];
     for (let i = 0; i < -count; i++) flat.push(...z.randomEntry());
   } else if (count >= z.size) {
