@@ -10,6 +10,8 @@ import { isWord } from './args.js';
 import { writeHelp } from './command.js';
 import { validClientName } from './connection.js';
 import type { CommandDef } from './table.js';
+import { clientCachingCmd, clientGetredirCmd, clientTrackingCmd, clientTrackinginfoCmd } from '../tracking/commands.js';
+import { trackingRedirOf } from '../tracking/tracking.js';
 
 type ClientType = 'normal' | 'replica' | 'master' | 'pubsub';
 
@@ -91,7 +93,7 @@ export function clientInfoLine(c: Client, current?: { name: string; argv: string
     ['events', omem > 0 ? 'rw' : 'r'],
     ['cmd', cmd],
     ['user', c.user],
-    ['redir', -1],
+    ['redir', trackingRedirOf(c)],
     ['resp', c.resp],
   ];
   return fields.map(([k, v]) => `${k}=${v}`).join(' ');
@@ -356,4 +358,8 @@ export const clientCommands: CommandDef[] = [
   { name: 'client|no-evict', handler: noEvict },
   { name: 'client|unblock', handler: unblock },
   { name: 'client|help', handler: (c) => writeHelp(c, HELP) },
+  { name: 'client|tracking', handler: clientTrackingCmd },
+  { name: 'client|caching', handler: clientCachingCmd },
+  { name: 'client|getredir', handler: clientGetredirCmd },
+  { name: 'client|trackinginfo', handler: clientTrackinginfoCmd },
 ];

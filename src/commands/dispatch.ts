@@ -8,6 +8,7 @@ import { Err, ReplyError } from '../errors.js';
 import type { Client } from '../net/client.js';
 import { CmdFlag, type Command } from './table.js';
 import { discardTransaction } from './transactions.js';
+import { trackingAfterCall, trackingBeforeCall, trackingUse } from '../tracking/tracking.js';
 
 /** Resolves argv to a command (or subcommand); replies the error and returns undefined if none. */
 function lookup(c: Client, argv: string[]): Command | undefined {
@@ -114,6 +115,8 @@ export function call(c: Client, cmd: Command, argv: string[], nested = false): v
   const mark = c.out.length;
   // An AOF rewrite copies the keys this command may write before they change.
   if (server.beforeWrite !== null) server.beforeWrite(c, cmd, argv);
+  // Client-side caching: note the executing client (one counter check while nobody tracks).
+  const trackingPrev = trackingUse.clients !== 0 ? trackingBeforeCall(c, nested) : undefined;
   try {
     cmd.handler!(c, argv);
   } catch (e) {
@@ -140,4 +143,6 @@ export function call(c: Client, cmd: Command, argv: string[], nested = false): v
     c.replySkipNext = false;
     c.replySkip = true;
   }
+  // Keys read by a tracking client; its own invalidations go out after its reply.
+  if (trackingPrev !== undefined || trackingUse.clients !== 0) trackingAfterCall(c, cmd, argv, nested, trackingPrev);
 }

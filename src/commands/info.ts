@@ -12,6 +12,7 @@ import type { Server } from '../server.js';
 import { REDIS_VERSION, RESPITE_VERSION } from '../version.js';
 import { aofEnabledInfoFields, aofInfoFields } from './persistence.js';
 import type { Command, CommandDef } from './table.js';
+import { trackingInfo } from '../tracking/tracking.js';
 
 type Field = [string, string | number];
 
@@ -104,7 +105,7 @@ function clientsSection(s: Server): Field[] {
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', s.blocking.blockedCount],
-    ['tracking_clients', 0],
+    ['tracking_clients', trackingInfo(s).clients],
     ['clients_in_timeout_table', 0],
   ];
 }
@@ -242,9 +243,9 @@ function statsSection(s: Server): Field[] {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', trackingInfo(s).keys],
+    ['tracking_total_items', trackingInfo(s).items],
+    ['tracking_total_prefixes', trackingInfo(s).prefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', t.errorReplies],
     ['dump_payload_sanitizations', 0],
