@@ -59,7 +59,8 @@ function finish(res: AofCheck, buf: Buffer, problem: 'truncated' | 'format', at:
   res.problem = problem;
   res.badOffset = at;
   res.reason = reason;
-  res.okUpToLine = countLines(buf, res.okUpTo);
+  // Like redis-check-aof, the line reported is the one being read when the check stopped.
+  res.okUpToLine = countLines(buf, problem === 'truncated' ? buf.length : at + 1);
   return res;
 }
 
