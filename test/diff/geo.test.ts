@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
@@ -246,5 +247,21 @@ describe('GEO differential', { skip: oracleSkip }, () => {
       'GEOSEARCHSTORE dst big FROMLONLAT 1 0.5 BYRADIUS 20 km',
       'OBJECT ENCODING dst',
     ]);
+  });
+
+  it('keyspace hits and misses are counted like Redis', async () => {
+    const p = env.pair;
+    for (const c of [['SET', 'str', 'v']]) await p.same(...c);
+    for (const cmd of [
+      ['GEOADD', 'g', '1', '1', 'a', '2', '2', 'b'], ['GEOPOS', 'g', 'a'], ['GEOPOS', 'nokey', 'a'], ['GEODIST', 'g', 'a', 'b'], ['GEODIST', 'nokey', 'a', 'b'],
+      ['GEOHASH', 'g', 'a'], ['GEOSEARCH', 'g', 'FROMMEMBER', 'a', 'BYRADIUS', '500', 'km'], ['GEOSEARCH', 'nokey', 'FROMMEMBER', 'a', 'BYRADIUS', '500', 'km'],
+      ['GEOSEARCHSTORE', 'd', 'g', 'FROMMEMBER', 'a', 'BYRADIUS', '500', 'km'], ['GEORADIUS', 'g', '1', '1', '500', 'km', 'STORE', 'd'], ['GEORADIUSBYMEMBER_RO', 'nokey', 'a', '1', 'km'],
+    ]) {
+      await p.same('CONFIG', 'RESETSTAT');
+      await p.both(...cmd);
+      const [a, b] = await p.both('INFO', 'stats');
+      const pick = (raw: string) => /keyspace_hits:\d+\r\nkeyspace_misses:\d+/.exec(raw)?.[0];
+      assert.equal(pick(b), pick(a), cmd.join(' '));
+    }
   });
 });

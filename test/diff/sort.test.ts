@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
@@ -207,5 +208,20 @@ describe('SORT differential', { skip: oracleSkip }, () => {
       ['SORT', 'nokey'],
       ['SORT', 'l', 'STORE', 'd'],
     ]);
+  });
+
+  it('keyspace hits and misses are counted like Redis', async () => {
+    const p = env.pair;
+    for (const c of [['RPUSH', 'l', '1', '2', '3'], ['SET', 'w_1', '5'], ['HSET', 'h_2', 'f', '1'], ['SET', 'str', 'v']]) await p.same(...c);
+    for (const cmd of [
+      ['SORT', 'l'], ['SORT', 'l', 'BY', 'w_*'], ['SORT', 'l', 'BY', 'h_*->f', 'GET', 'w_*', 'GET', '#', 'GET', 'h_*->f'],
+      ['SORT', 'l', 'BY', 'nosort', 'GET', 'nokey_*'], ['SORT', 'nokey'], ['SORT', 'l', 'STORE', 'd'], ['SORT', 'str'], ['SORT_RO', 'l', 'GET', 'x'],
+    ]) {
+      await p.same('CONFIG', 'RESETSTAT');
+      await p.both(...cmd);
+      const [a, b] = await p.both('INFO', 'stats');
+      const pick = (raw: string) => /keyspace_hits:\d+\r\nkeyspace_misses:\d+/.exec(raw)?.[0];
+      assert.equal(pick(b), pick(a), cmd.join(' '));
+    }
   });
 });
