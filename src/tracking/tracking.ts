@@ -89,6 +89,8 @@ export class Tracking {
   private overLimitRuns = 0;
   /** This table's share of trackingUse: 1 while it holds keys. */
   private tableLive = 0;
+  /** tracking-table-max-keys (0: no limit). */
+  private maxKeys = 0;
 
   /** Keeps trackingUse in step with whether the table holds keys. */
   private syncLive(): void {
@@ -98,6 +100,7 @@ export class Tracking {
   }
 
   constructor(private readonly server: Server) {
+    server.config.watch('tracking-table-max-keys', (v) => (this.maxKeys = Number(v)));
     server.keyListeners.push((db, key, _cls, event) => this.keyChanged(db, key, event));
     const gone = server.onClientGone;
     server.onClientGone = (c) => {
@@ -336,7 +339,7 @@ export class Tracking {
    * effort grows with each command that still finds the table over the limit.
    */
   limitTable(): void {
-    const max = this.server.config.int('tracking-table-max-keys');
+    const max = this.maxKeys;
     if (max === 0 || this.table.size <= max) {
       this.overLimitRuns = 0;
       return;

@@ -334,6 +334,56 @@ describe('differential client tracking', { skip: oracleSkip }, () => {
     t2.close();
   });
 
+  it('RESP2 without REDIRECT: keys are tracked but nothing can be sent', async () => {
+    await t.same('CLIENT', 'TRACKING', 'ON');
+    await t.same('GET', 'k');
+    const [ia, ib] = await w.both('INFO', 'stats');
+    assert.equal(/tracking_total_keys:(\d+)/.exec(ib)![1], /tracking_total_keys:(\d+)/.exec(ia)![1]);
+    await w.same('SET', 'k', '1');
+    await t.same('SET', 'k', '2');
+    await w.same('FLUSHALL');
+    await quiet(t);
+  });
+
+  it('BCAST through a RESP2 redirect; FLUSHALL reaches BCAST clients; switching modes drops old keys', async () => {
+    const rid = await ids(r);
+    await r.same('SUBSCRIBE', '__redis__:invalidate');
+    await sameWithId(t, rid, 'CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', 'user:', 'REDIRECT', '{id}');
+    await w.same('SET', 'user:1', 'a');
+    await w.same('SET', 'other', 'a');
+    assert.equal(await nextSame(r), '*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$6\r\nuser:1\r\n');
+    await w.same('FLUSHALL');
+    await nextSame(r);
+    await quiet(r);
+    await t.same('CLIENT', 'TRACKING', 'OFF');
+    await hello(t, '3');
+    await t.same('CLIENT', 'TRACKING', 'ON');
+    await t.same('GET', 'x');
+    await t.same('CLIENT', 'TRACKING', 'OFF');
+    await t.same('CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', 'y');
+    await w.same('SET', 'x', '1');
+    await quiet(t);
+    await w.same('SET', 'y1', '1');
+    assert.equal(await nextSame(t), push('y1'));
+    await t.same('CLIENT', 'TRACKINGINFO');
+  });
+
+  it('CLIENT CACHING queued inside MULTI applies to the rest of the transaction', async () => {
+    await hello(t, '3');
+    await t.same('CLIENT', 'TRACKING', 'ON', 'OPTIN');
+    await t.same('MULTI');
+    await t.same('GET', 'm1');
+    await t.same('CLIENT', 'CACHING', 'YES');
+    await t.same('GET', 'm2');
+    await t.same('GET', 'm3');
+    await t.same('EXEC');
+    await t.same('GET', 'm4');
+    for (const k of ['m1', 'm2', 'm3', 'm4']) await w.same('SET', k, '1');
+    assert.equal(await nextSame(t), push('m2'));
+    assert.equal(await nextSame(t), push('m3'));
+    await quiet(t);
+  });
+
   it('expiry invalidates: lazily (NOLOOP spares the reader\'s own lookup) and actively', async () => {
     await hello(t, '3');
     await w.same('CONFIG', 'SET', 'hz', '1');
