@@ -18,6 +18,7 @@ import {
   validLonLat,
   STEP_MAX,
 } from '../types/geohash.js';
+import { pqsort } from '../types/pqsort.js';
 import type { ZSet } from '../types/zset.js';
 import { int64Arg, isWord } from './args.js';
 import type { CommandDef } from './table.js';
@@ -336,11 +337,15 @@ function runSearch(c: Client, argv: string[], z: ZSet | undefined, a: SearchArgs
   if (a.count !== 0 && a.sort === 0 && !a.any) a.sort = 1;
   const points = findPoints(z, a.shape, a.any ? a.count : 0);
   if (points.length === 0 && a.store === null) return c.array(0);
+  const n = a.count === 0 || points.length < a.count ? points.length : a.count;
   if (a.sort !== 0) {
     const dir = a.sort;
-    points.sort((p, q) => (p.dist > q.dist ? dir : p.dist < q.dist ? -dir : 0));
+    const cmp = (p: Point, q: Point): number => (p.dist > q.dist ? dir : p.dist < q.dist ? -dir : 0);
+    // Why: Redis sorts fully with glibc's (stable) qsort, but partially with its pqsort when COUNT
+    // cuts the result; equal distances then come out in pqsort's order.
+    if (n === points.length) points.sort(cmp);
+    else pqsort(points, cmp, 0, n - 1);
   }
-  const n = a.count === 0 || points.length < a.count ? points.length : a.count;
   const conv = a.shape.conversion;
   if (a.store !== null) {
     const pairs: Array<[string, number]> = [];

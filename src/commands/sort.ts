@@ -9,6 +9,7 @@ import type { Client } from '../net/client.js';
 import type { HashValue } from '../types/hash.js';
 import { ListValue } from '../types/list.js';
 import type { SetValue } from '../types/set.js';
+import { pqsort } from '../types/pqsort.js';
 import type { ZSet } from '../types/zset.js';
 import { parseDouble } from './args.js';
 import { parseInt64 } from '../types/int64.js';
@@ -184,7 +185,12 @@ function sortedElements(c: Client, src: Source, a: SortArgs): string[] | null {
   else if (src.type === 'set') for (const m of src.members()) push(m);
   else src.forEach(push);
   if (!a.dontSort && !weigh(c, items, a)) return null;
-  if (!a.dontSort) items.sort(comparator(a));
+  if (!a.dontSort) {
+    // Why: Redis uses its partial quicksort when BY is given and LIMIT cuts the output (ties then
+    // follow that algorithm), else glibc's qsort, a stable merge sort.
+    if (a.by !== null && (start !== 0 || end !== items.length - 1)) pqsort(items, comparator(a), start, end);
+    else items.sort(comparator(a));
+  }
   const out: string[] = [];
   for (let j = start; j <= end; j++) out.push(items[j].v);
   return out;

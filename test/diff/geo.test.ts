@@ -249,6 +249,20 @@ describe('GEO differential', { skip: oracleSkip }, () => {
     ]);
   });
 
+  it('ties: equal distances under COUNT (partial sort)', async () => {
+    const add = ['GEOADD', 'same'];
+    for (let i = 0; i < 60; i++) add.push('10', '20', `s${i}`);
+    for (let i = 0; i < 12; i++) add.push('10.001', String(20 + (i % 3) * 0.001), `t${i}`);
+    await env.pair.same(...add);
+    for (const n of ['1', '3', '5', '11', '13', '20', '30', '45', '59', '61', '71', '100']) {
+      for (const dir of ['ASC', 'DESC']) {
+        await env.pair.same('GEOSEARCH', 'same', 'FROMLONLAT', '10', '20', 'BYRADIUS', '10', 'km', dir, 'COUNT', n);
+        await env.pair.same('GEOSEARCH', 'same', 'FROMLONLAT', '10', '20', 'BYRADIUS', '10', 'km', dir, 'COUNT', n, 'ANY');
+      }
+      await env.pair.same('GEOSEARCH', 'same', 'FROMLONLAT', '10', '20', 'BYRADIUS', '10', 'km', 'COUNT', n);
+    }
+  });
+
   it('keyspace hits and misses are counted like Redis', async () => {
     const p = env.pair;
     for (const c of [['SET', 'str', 'v']]) await p.same(...c);
