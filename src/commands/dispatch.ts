@@ -8,7 +8,7 @@ import { Err, ReplyError } from '../errors.js';
 import type { Client } from '../net/client.js';
 import { CmdFlag, type Command } from './table.js';
 import { discardTransaction } from './transactions.js';
-import { trackingAfterCall, trackingBeforeCall, trackingUse } from '../tracking/tracking.js';
+import { trackingAfterCall, trackingBeforeCall, trackingRejected, trackingUse } from '../tracking/tracking.js';
 
 /** Resolves argv to a command (or subcommand); replies the error and returns undefined if none. */
 function lookup(c: Client, argv: string[]): Command | undefined {
@@ -101,6 +101,7 @@ function refuse(c: Client, cmd: Command, msg: string): void {
 function rejected(c: Client, cmd: Command | undefined): void {
   if (cmd !== undefined) cmd.stats.rejectedCalls++;
   if (c.multi !== null) c.multiDirty = true;
+  if (trackingUse.clients !== 0) trackingRejected(c, cmd);
 }
 
 /**

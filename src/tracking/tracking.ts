@@ -431,6 +431,17 @@ export function trackingAfterCall(c: Client, cmd: Command, argv: string[], neste
   if (!nested) t.flushPending();
 }
 
+/**
+ * Dispatcher hook for a request refused before execution (unknown command,
+ * arity, auth...): outside MULTI it ends a CLIENT CACHING scope, as any
+ * command but CLIENT does in Redis.
+ */
+export function trackingRejected(c: Client, cmd: Command | undefined): void {
+  if (c.multi !== null) return;
+  const ct = clientTracking(c);
+  if (ct !== undefined && (cmd === undefined || (cmd.parent ?? cmd).name !== 'client')) ct.caching = false;
+}
+
 /** Read-only script commands: only the commands the script runs track keys. */
 const READ_ONLY_SCRIPTS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 

@@ -226,8 +226,21 @@ describe('differential client tracking', { skip: oracleSkip }, () => {
     await t.same('GET', 'o7');
     await t.same('EXEC');
     await t.same('GET', 'o8');
-    for (let i = 1; i <= 8; i++) await w.same('SET', `o${i}`, '1');
-    for (let i = 0; i < 4; i++) await nextSame(t);
+    // A refused request (unknown command, wrong arity) ends the scope too.
+    await t.same('CLIENT', 'CACHING', 'yes');
+    await t.same('NOSUCHCMD');
+    await t.same('GET', 'o9');
+    await t.same('CLIENT', 'CACHING', 'yes');
+    await t.same('GET');
+    await t.same('GET', 'o10');
+    await t.same('CLIENT', 'CACHING', 'yes');
+    await t.same('CLIENT', 'NOSUCHSUB');
+    await t.same('GET', 'o11');
+    await t.same('CLIENT', 'CACHING', 'yes');
+    await t.same('CLIENT', 'GETREDIR', 'extra');
+    await t.same('GET', 'o12');
+    for (let i = 1; i <= 12; i++) await w.same('SET', `o${i}`, '1');
+    for (let i = 0; i < 5; i++) await nextSame(t);
     await quiet(t);
     await t.same('CLIENT', 'TRACKING', 'OFF');
     await t.same('CLIENT', 'TRACKING', 'ON', 'OPTOUT');
