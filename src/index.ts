@@ -32,7 +32,8 @@ export interface RunningServer {
  * argument for tests.
  */
 export async function startServer(directives: StartOptions = {}, extra: Omit<ServerOptions, 'config'> = {}): Promise<RunningServer> {
-  const config: ConfigValues = { port: 0, bind: '127.0.0.1', ...directives };
+  // No save points by default when embedded: a library user opts into dump.rdb (the CLI keeps Redis's defaults).
+  const config: ConfigValues = { port: 0, bind: '127.0.0.1', save: '', ...directives };
   const server = new Server({ log: null, ...extra, config });
   await server.listen();
   server.onShutdown = () => void server.close();

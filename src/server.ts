@@ -22,6 +22,7 @@ import { Client } from './net/client.js';
 import { ClientPause } from './net/client-pause.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { AofManager } from './persistence/aof/aof.js';
+import { rdbClose, rdbStartup } from './persistence/rdb/manager.js';
 import type { Command } from './commands/table.js';
 import { createStats, type Stats } from './stats.js';
 
@@ -76,6 +77,8 @@ export class Server implements KeyspaceHost {
   persistenceError: string | null = null;
   /** Non-null while an AOF rewrite runs: called before a command that may write executes. */
   beforeWrite: ((c: Client, cmd: Command, argv: string[]) => void) | null = null;
+  /** Non-null while a BGSAVE runs (persistence/rdb/snapshot.ts): called before a command that may write executes. */
+  snapshotBeforeWrite: ((c: Client, cmd: Command, argv: string[]) => void) | null = null;
   /** The append-only file (appendonly, BGREWRITEAOF). */
   readonly aof: AofManager;
   /** Called when a client asks the server to stop (SHUTDOWN); the embedder or CLI decides how. */
@@ -313,6 +316,8 @@ export class Server implements KeyspaceHost {
   async listen(): Promise<void> {
     // The AOF is replayed before any client can connect (throws AofLoadError).
     this.aof.startup();
+    // dump.rdb is loaded when the AOF is off (throws RdbLoadError); the save-point timer starts.
+    rdbStartup(this);
     await this.openTcp();
     this.tcpOpened = true;
     const sock = this.config.get('unixsocket');
@@ -435,6 +440,7 @@ export class Server implements KeyspaceHost {
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
     this.listeners = [];
     this.aof.shutdown();
+    rdbClose(this);
   }
 }
 

@@ -116,6 +116,8 @@ export function call(c: Client, cmd: Command, argv: string[], nested = false): v
   const mark = c.out.length;
   // An AOF rewrite copies the keys this command may write before they change.
   if (server.beforeWrite !== null) server.beforeWrite(c, cmd, argv);
+  // Likewise a BGSAVE in progress (point-in-time snapshot).
+  if (server.snapshotBeforeWrite !== null) server.snapshotBeforeWrite(c, cmd, argv);
   // Client-side caching: note the executing client (one counter check while nobody tracks).
   const trackingPrev = trackingUse.clients !== 0 ? trackingBeforeCall(c, nested) : undefined;
   try {

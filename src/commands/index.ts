@@ -15,6 +15,7 @@ import { keyspaceCommands } from './keyspace/index.js';
 import { listCommands } from './lists/index.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
+import { rdbCommands } from './rdb.js';
 import { serverCommands } from './server-admin.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
@@ -44,4 +45,5 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...hashCommands,
   ...setCommands,
   ...persistenceCommands,
+  ...rdbCommands,
 ];

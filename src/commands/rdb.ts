@@ -1,0 +1,98 @@
+/**
+ * DUMP and RESTORE (Redis's serialized-value format), SAVE and BGSAVE.
+ */
+import { Err, fail } from '../errors.js';
+import type { Client } from '../net/client.js';
+import { dumpPayload, parseDumpPayload, verifyDumpPayload } from '../persistence/rdb/dump.js';
+import { RdbFormatError } from '../persistence/rdb/listpack.js';
+import { decodeLimits, encodeOptions } from '../persistence/rdb/options.js';
+import { bgsaveCommand, saveCommand } from '../persistence/rdb/manager.js';
+import { int64Arg, isWord } from './args.js';
+import type { CommandDef } from './table.js';
+
+// DUMP key
+function dump(c: Client, argv: string[]): void {
+  const v = c.db.get(argv[1]);
+  if (v === undefined) c.nil();
+  else c.bulk(dumpPayload(v, encodeOptions(c.server)));
+}
+
+interface RestoreOptions {
+  replace: boolean;
+  absttl: boolean;
+}
+
+/** RESTORE's options after the payload, with Redis's checks in its order. */
+function restoreOptions(argv: string[]): RestoreOptions {
+  const o: RestoreOptions = { replace: false, absttl: false };
+  let idle = false;
+  let freq = false;
+  for (let j = 4; j < argv.length; j++) {
+    const more = argv.length - j - 1;
+    if (isWord(argv[j], 'REPLACE')) o.replace = true;
+    else if (isWord(argv[j], 'ABSTTL')) o.absttl = true;
+    // Why: IDLETIME and FREQ exclude each other; the second one is a syntax error.
+    else if (isWord(argv[j], 'IDLETIME') && more >= 1 && !freq) {
+      if (int64Arg(argv[++j]) < 0) fail('ERR Invalid IDLETIME value, must be >= 0');
+      idle = true;
+    } else if (isWord(argv[j], 'FREQ') && more >= 1 && !idle) {
+      const f = int64Arg(argv[++j]);
+      if (f < 0 || f > 255) fail('ERR Invalid FREQ value, must be >= 0 and <= 255');
+      freq = true;
+    } else fail(Err.syntax);
+  }
+  return o;
+}
+
+// RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
+function restore(c: Client, argv: string[]): void {
+  const o = restoreOptions(argv);
+  const key = argv[1];
+  const db = c.db;
+  if (!o.replace && db.peek(key) !== undefined) fail('BUSYKEY Target key name already exists.');
+  const ttl = int64Arg(argv[2]);
+  if (ttl < 0) fail('ERR Invalid TTL value, must be >= 0');
+  const payload = Buffer.from(argv[3], 'latin1');
+  if (!verifyDumpPayload(payload)) fail('ERR DUMP payload version or checksum are wrong');
+  let value;
+  try {
+    value = parseDumpPayload(payload, decodeLimits(c.server));
+  } catch (e) {
+    if (e instanceof RdbFormatError) fail('ERR Bad data format');
+    throw e;
+  }
+  const server = c.server;
+  const deleted = o.replace && db.delete(key);
+  let when = Number(ttl);
+  if (when !== 0 && !o.absttl) when += server.now();
+  // Why: an absolute TTL already in the past creates nothing; a replaced key is just deleted.
+  if (when !== 0 && when <= server.now() && !server.loading) {
+    if (deleted) {
+      server.keyChanged(db, key, 'g', 'del');
+      server.propagate(db.id, ['DEL', key]);
+    }
+    c.ok();
+    return;
+  }
+  db.set(key, value);
+  const effect = argv.slice();
+  if (when !== 0) {
+    db.setExpire(key, when);
+    // The TTL is propagated as an absolute time.
+    if (!o.absttl) {
+      effect[2] = String(when);
+      effect.push('ABSTTL');
+    }
+  }
+  server.blocking.signalReady(db, key);
+  server.keyChanged(db, key, 'g', 'restore');
+  server.propagate(db.id, effect);
+  c.ok();
+}
+
+export const rdbCommands: CommandDef[] = [
+  { name: 'dump', handler: dump },
+  { name: 'restore', handler: restore },
+  { name: 'save', handler: saveCommand },
+  { name: 'bgsave', handler: bgsaveCommand },
+];

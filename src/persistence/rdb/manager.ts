@@ -1,0 +1,341 @@
+/**
+ * RDB persistence for one server: SAVE, BGSAVE (incremental, see
+ * snapshot.ts), the `save` points checked by a timer, loading dump.rdb at
+ * start-up, and the INFO persistence RDB fields.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '../../net/client.js';
+import type { Server } from '../../server.js';
+import { CmdFlag, type Command } from '../../commands/table.js';
+import { fail, Err } from '../../errors.js';
+import { isWord } from '../../commands/args.js';
+import { loadRdb, RdbFileWriter, RdbLoadError, writeAllDbs, type RdbWriteOptions } from './file.js';
+import { decodeLimits, encodeOptions } from './options.js';
+import { SnapshotJob } from './snapshot.js';
+
+/** Milliseconds of work per BGSAVE slice before yielding to clients. */
+const SLICE_MS = 5;
+/** After a failed BGSAVE, save points wait this long before retrying (CONFIG_BGSAVE_RETRY_DELAY). */
+const RETRY_DELAY_MS = 5000;
+/** The MISCONF text while stop-writes-on-bgsave-error holds writes back. */
+export const RDB_MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+/** Per-server RDB state. */
+export class RdbState {
+  job: SnapshotJob | null = null;
+  lastBgsaveOk = true;
+  lastBgsaveTimeSec = -1;
+  lastBgsaveTry = 0;
+  saves = 0;
+  scheduled = false;
+  keysLoaded = 0;
+  keysExpiredOnLoad = 0;
+  /** server.dirty when the running BGSAVE started. */
+  dirtyAtStart = 0;
+  timer: NodeJS.Timeout | undefined;
+  /** Overridable for tests: where the next save may fail. */
+  constructor(readonly server: Server) {}
+}
+
+const states = new WeakMap<Server, RdbState>();
+
+/** The RDB state of `s` (created on first use). */
+export function rdbState(s: Server): RdbState {
+  let st = states.get(s);
+  if (st === undefined) {
+    st = new RdbState(s);
+    states.set(s, st);
+  }
+  return st;
+}
+
+function writeOptions(s: Server): RdbWriteOptions {
+  return { ...encodeOptions(s), checksum: s.config.bool('rdbchecksum') };
+}
+
+/** Absolute path of dump.rdb (dir + dbfilename). */
+export function rdbPath(s: Server): string {
+  return path.resolve(s.config.get('dir') || '.', s.config.get('dbfilename'));
+}
+
+function usedMemory(): number {
+  return process.memoryUsage().heapUsed;
+}
+
+/** The parsed `save` directive: [seconds, changes] pairs (empty: no save points). */
+export function savePoints(s: Server): Array<[number, number]> {
+  const words = s.config.get('save').trim().split(/\s+/).filter(Boolean);
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < words.length; i += 2) out.push([Number(words[i]), Number(words[i + 1])]);
+  return out;
+}
+
+/** A successful save: the dataset on disk matches memory. */
+function saved(st: RdbState, dirtyAtStart: number): void {
+  const s = st.server;
+  s.dirty -= dirtyAtStart;
+  s.lastSave = Math.floor(Date.now() / 1000);
+  st.lastBgsaveOk = true;
+  st.saves++;
+  if (s.persistenceError === RDB_MISCONF) s.persistenceError = null;
+}
+
+/**
+ * Saves every database synchronously to dump.rdb (through a temp file and a
+ * rename). Returns false (and logs) on failure. SAVE, SHUTDOWN, SIGTERM.
+ */
+export function saveSync(s: Server): boolean {
+  const st = rdbState(s);
+  const final = rdbPath(s);
+  const temp = path.join(path.dirname(final), `temp-${process.pid}.rdb`);
+  let fd = -1;
+  try {
+    fd = fs.openSync(temp, 'w', 0o644);
+  } catch (e) {
+    s.log('warning', `Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${process.cwd()}) for saving: ${(e as Error).message}`);
+    return false;
+  }
+  try {
+    writeAllDbs(new RdbFileWriter(fd, writeOptions(s)), s.dbs, usedMemory(), Math.floor(Date.now() / 1000));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = -1;
+    fs.renameSync(temp, final);
+  } catch (e) {
+    s.log('warning', `Write error saving DB on disk: ${(e as Error).message}`);
+    if (fd !== -1) fs.closeSync(fd);
+    try {
+      fs.unlinkSync(temp);
+    } catch {
+      /* gone */
+    }
+    return false;
+  }
+  s.log('notice', 'DB saved on disk');
+  saved(st, s.dirty);
+  return true;
+}
+
+/** Starts a BGSAVE; returns false (logged) if the temp file cannot be opened. */
+export function startBgsave(s: Server): boolean {
+  const st = rdbState(s);
+  st.lastBgsaveTry = Date.now();
+  const temp = path.join(path.dirname(rdbPath(s)), `temp-${process.pid}.rdb`);
+  let job: SnapshotJob;
+  try {
+    job = new SnapshotJob(s.dbs, temp, writeOptions(s), usedMemory());
+  } catch (e) {
+    s.log('warning', `Failed opening the temp RDB file temp-${process.pid}.rdb for saving: ${(e as Error).message}`);
+    bgsaveFailed(st);
+    return false;
+  }
+  st.job = job;
+  st.dirtyAtStart = s.dirty;
+  s.snapshotBeforeWrite = (c, cmd, argv) => snapshotBeforeWrite(job, c, cmd, argv);
+  s.log('notice', 'Background saving started');
+  setImmediate(() => bgsaveStep(st, job));
+  return true;
+}
+
+function bgsaveStep(st: RdbState, job: SnapshotJob): void {
+  if (st.job !== job) return;
+  let done: boolean;
+  try {
+    done = job.step(SLICE_MS);
+  } catch (e) {
+    st.server.log('warning', `Background saving error: ${(e as Error).message}`);
+    endJob(st);
+    job.abort();
+    bgsaveFailed(st);
+    return;
+  }
+  if (!done) {
+    setImmediate(() => bgsaveStep(st, job));
+    return;
+  }
+  // Writes after this point are no longer the snapshot's business.
+  st.server.snapshotBeforeWrite = null;
+  job.finish().then(
+    () => {
+      if (st.job !== job) return;
+      try {
+        fs.renameSync(job.tempPath, rdbPath(st.server));
+      } catch (e) {
+        st.server.log('warning', `Background saving error: ${(e as Error).message}`);
+        endJob(st);
+        job.abort();
+        bgsaveFailed(st);
+        return;
+      }
+      endJob(st);
+      st.lastBgsaveTimeSec = Math.floor((Date.now() - job.startedAt) / 1000);
+      saved(st, st.dirtyAtStart);
+      st.server.log('notice', 'Background saving terminated with success');
+    },
+    (e) => {
+      if (st.job !== job) return;
+      st.server.log('warning', `Background saving error: ${(e as Error).message}`);
+      endJob(st);
+      job.abort();
+      bgsaveFailed(st);
+    },
+  );
+}
+
+function endJob(st: RdbState): void {
+  st.job = null;
+  st.server.snapshotBeforeWrite = null;
+}
+
+function bgsaveFailed(st: RdbState): void {
+  st.lastBgsaveOk = false;
+  const s = st.server;
+  if (s.config.bool('stop-writes-on-bgsave-error') && savePoints(s).length > 0 && s.persistenceError === null) s.persistenceError = RDB_MISCONF;
+}
+
+/** Stops a running BGSAVE (FLUSHALL does in Redis; also shutdown). */
+export function killBgsave(s: Server): void {
+  const st = rdbState(s);
+  const job = st.job;
+  if (job === null) return;
+  endJob(st);
+  job.abort();
+}
+
+/** The keys a command may write, handed to the snapshot before it runs. */
+function snapshotBeforeWrite(job: SnapshotJob, c: Client, cmd: Command, argv: string[]): void {
+  if (!cmd.has(CmdFlag.Write) && !cmd.meta.flags.includes('may_replicate')) return;
+  let idx: number[];
+  try {
+    idx = cmd.keyIndexes(argv);
+  } catch {
+    return;
+  }
+  for (const i of idx) if (i < argv.length) job.beforeWrite(c.db, argv[i]);
+  const name = (cmd.parent ?? cmd).name;
+  const dbArg = (n: string | undefined) => (n !== undefined && /^\d+$/.test(n) ? c.server.dbs[Number(n)] : undefined);
+  // Keys in another database, or behind a key spec COMMAND cannot resolve.
+  if (name === 'move') {
+    const db = dbArg(argv[2]);
+    if (db !== undefined) job.beforeWrite(db, argv[1]);
+  } else if (name === 'copy') {
+    for (let i = 3; i < argv.length - 1; i++) {
+      const db = isWord(argv[i], 'DB') ? dbArg(argv[i + 1]) : undefined;
+      if (db !== undefined) job.beforeWrite(db, argv[2]);
+    }
+  } else if (name === 'sort' || name === 'sort_ro') {
+    for (let i = 2; i < argv.length - 1; i++) if (isWord(argv[i], 'STORE')) job.beforeWrite(c.db, argv[i + 1]);
+  }
+}
+
+// SAVE
+export function saveCommand(c: Client): void {
+  if (rdbState(c.server).job !== null) fail('ERR Background save already in progress');
+  if (saveSync(c.server)) c.ok();
+  else c.error('ERR');
+}
+
+// BGSAVE [SCHEDULE]
+export function bgsaveCommand(c: Client, argv: string[]): void {
+  let schedule = false;
+  if (argv.length > 1) {
+    if (argv.length === 2 && isWord(argv[1], 'SCHEDULE')) schedule = true;
+    else fail(Err.syntax);
+  }
+  const s = c.server;
+  const st = rdbState(s);
+  if (st.job !== null) fail('ERR Background save already in progress');
+  if (s.aof.job !== null || c.inExec) {
+    // Why: inside MULTI/EXEC Redis never forks; it schedules the save instead.
+    if (!schedule && !c.inExec) fail("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    st.scheduled = true;
+    c.simple('Background saving scheduled');
+    return;
+  }
+  if (startBgsave(s)) c.simple('Background saving started');
+  else c.error('ERR');
+}
+
+/** Periodic check (like serverCron): scheduled BGSAVE and save points. */
+export function rdbCron(s: Server): void {
+  const st = rdbState(s);
+  if (st.job !== null || s.aof.job !== null) return;
+  if (st.scheduled) {
+    st.scheduled = false;
+    startBgsave(s);
+    return;
+  }
+  const now = Date.now();
+  for (const [secs, changes] of savePoints(s)) {
+    if (s.dirty >= changes && now - s.lastSave * 1000 > secs * 1000 && (st.lastBgsaveOk || now - st.lastBgsaveTry > RETRY_DELAY_MS)) {
+      s.log('notice', `${changes} changes in ${secs} seconds. Saving...`);
+      startBgsave(s);
+      return;
+    }
+  }
+}
+
+/**
+ * Start-up: loads dump.rdb when the AOF is off (a missing file is an empty
+ * dataset) and starts the save-point timer. Throws RdbLoadError.
+ */
+export function rdbStartup(s: Server): void {
+  const st = rdbState(s);
+  if (!s.config.bool('appendonly')) loadDumpFile(s);
+  st.timer = setInterval(() => rdbCron(s), 100);
+  st.timer.unref();
+}
+
+/** Stops the timer and any BGSAVE in progress (server close). */
+export function rdbClose(s: Server): void {
+  const st = rdbState(s);
+  if (st.timer !== undefined) clearInterval(st.timer);
+  st.timer = undefined;
+  killBgsave(s);
+}
+
+/** Loads dump.rdb into the (empty) databases; a missing file is not an error. */
+export function loadDumpFile(s: Server): boolean {
+  const file = rdbPath(s);
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new RdbLoadError(`Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
+  }
+  const start = performance.now();
+  s.loading = true;
+  try {
+    const res = loadRdb(buf, s.dbs, { limits: decodeLimits(s), checksum: s.config.bool('rdbchecksum'), now: Date.now() });
+    const st = rdbState(s);
+    st.keysLoaded = res.keysLoaded;
+    st.keysExpiredOnLoad = res.expiredSkipped;
+    s.log('notice', `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.expiredSkipped}.`);
+    s.log('notice', `DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+  } finally {
+    s.loading = false;
+  }
+  return true;
+}
+
+/** INFO persistence's RDB fields, rdb_changes_since_last_save to rdb_last_load_keys_loaded. */
+export function rdbInfoFields(s: Server): Array<[string, string | number]> {
+  const st = rdbState(s);
+  const job = st.job;
+  return [
+    ['rdb_changes_since_last_save', s.dirty],
+    ['rdb_bgsave_in_progress', job === null ? 0 : 1],
+    ['rdb_last_save_time', s.lastSave],
+    ['rdb_last_bgsave_status', st.lastBgsaveOk ? 'ok' : 'err'],
+    ['rdb_last_bgsave_time_sec', st.lastBgsaveTimeSec],
+    ['rdb_current_bgsave_time_sec', job === null ? -1 : Math.floor((Date.now() - job.startedAt) / 1000)],
+    ['rdb_saves', st.saves],
+    // No fork: no copy-on-write.
+    ['rdb_last_cow_size', 0],
+    ['rdb_last_load_keys_expired', st.keysExpiredOnLoad],
+    ['rdb_last_load_keys_loaded', st.keysLoaded],
+  ];
+}
