@@ -217,11 +217,13 @@ export class Tracking {
   }
 
   private rememberForBroadcast(key: string, cause: Client | null): void {
+    let matched = false;
     for (const [prefix, ps] of this.prefixes) {
       if (prefix.length > key.length || !key.startsWith(prefix)) continue;
       ps.keys.set(key, cause);
+      matched = true;
     }
-    this.schedule();
+    if (matched) this.schedule();
   }
 
   /**
