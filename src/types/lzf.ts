@@ -62,7 +62,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Uint8Array | nul
     htab[slot] = ip;
     const off = ip - ref - 1;
     // A match needs a previous position (never offset 0 of the input) within reach.
-    if (ref > 0 && off < MAX_OFF && ip + 4 < n && input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]) {
+    if (ref > 0 && off < MAX_OFF && input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]) {
       let len = 2;
       const maxlen = Math.min(n - ip - len, MAX_REF);
       if (op - (lit === 0 ? 1 : 0) + 3 + 1 >= maxOut) return null;

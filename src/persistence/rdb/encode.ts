@@ -102,16 +102,18 @@ const SAFETY_BYTES = 8192;
 /** Elements this long get a node of their own (packed_threshold, 1 GB). */
 const PLAIN_THRESHOLD = 1 << 30;
 
+/** Redis's flat over-estimate of an entry's listpack overhead (SIZE_ESTIMATE_OVERHEAD). */
+const ENTRY_OVERHEAD = 8;
+
 /**
  * Whether Redis 7.0 would append an element of `sz` bytes to a node of
- * `nodeBytes` bytes and `count` elements. Why the odd arithmetic: Redis
- * estimates the growth with ziplist-era overheads, not the listpack's real
- * entry size, and we must split exactly where it does.
+ * `nodeBytes` bytes and `count` elements. Why the estimate: Redis checks
+ * the limit with a fixed 8-byte overhead, not the entry's real size, and
+ * we must split exactly where it does.
  */
 function nodeAllows(nodeBytes: number, count: number, fill: number, sz: number): boolean {
   if (sz >= PLAIN_THRESHOLD) return false;
-  const overhead = (sz < 254 ? 1 : 5) + (sz < 64 ? 1 : sz < 16384 ? 2 : 5);
-  const newSz = nodeBytes + sz + overhead;
+  const newSz = nodeBytes + sz + ENTRY_OVERHEAD;
   if (fill < 0) {
     const off = -fill - 1;
     if (off < FILL_BYTES.length && newSz <= FILL_BYTES[off]) return true;
