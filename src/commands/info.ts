@@ -11,6 +11,7 @@ import type { Client } from '../net/client.js';
 import type { Server } from '../server.js';
 import { REDIS_VERSION, RESPITE_VERSION } from '../version.js';
 import { aofEnabledInfoFields, aofInfoFields } from './persistence.js';
+import { rdbInfoFields } from '../persistence/rdb/manager.js';
 import type { Command, CommandDef } from './table.js';
 import { trackingInfo } from '../tracking/tracking.js';
 
@@ -187,16 +188,7 @@ function persistenceSection(s: Server): Field[] {
     ['current_fork_perc', '0.00'],
     ['current_save_keys_processed', 0],
     ['current_save_keys_total', 0],
-    ['rdb_changes_since_last_save', s.dirty],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', s.lastSave],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
-    ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ...rdbInfoFields(s),
     ...aofInfoFields(s),
     ...aofEnabledInfoFields(s),
   ];
