@@ -274,9 +274,16 @@ export class AofManager {
   private flushTurn(): void {
     this.flushScheduled = false;
     if (this.state === 'off') return;
-    if (!this.writeBuffer()) return;
+    if (!this.writeBuffer()) {
+      // Like Redis, a failed write under everysec/no does not stop the replies (writes are refused next).
+      if (this.fsyncPolicy !== 'always') this.releaseHeld(true);
+      return;
+    }
     if (this.fsyncPolicy === 'always') this.requestSync();
-    else if (this.fsyncPolicy === 'everysec' && Date.now() - this.lastFsync >= 1000) this.requestSync();
+    else {
+      this.releaseHeld(false);
+      if (this.fsyncPolicy === 'everysec' && Date.now() - this.lastFsync >= 1000) this.requestSync();
+    }
   }
 
   /** Writes the whole buffer; returns false (and enters the MISCONF state) on failure. */
@@ -394,20 +401,27 @@ export class AofManager {
   }
 
   /**
-   * The reply barrier (Client.flush): under `always`, a client's replies wait
-   * while appended data is not yet durable. Returns true when held.
+   * The reply barrier (Client.flush). As in Redis, where beforeSleep writes
+   * the AOF before any reply, replies produced while effects sit in the
+   * buffer wait for the turn's write (so a process crash never loses an
+   * acknowledged write); under `always` they wait for the fsync too.
+   * Returns true when the client's output is held.
    */
   holdReplies(c: Client): boolean {
-    if (this.fsyncPolicy !== 'always' || this.state === 'off' || c === this.releasing) return false;
-    if (this.durableSeq >= this.appendedSeq) return false;
+    if (this.state === 'off' || c === this.releasing) return false;
+    const always = this.fsyncPolicy === 'always';
+    // While the disk fails, everysec/no replies go out (writes are refused by the MISCONF gate).
+    if (!always && this.writeError !== null) return false;
+    if ((always ? this.durableSeq : this.writtenSeq) >= this.appendedSeq) return false;
     this.held.set(c, this.appendedSeq);
     return true;
   }
 
   private releaseHeld(all: boolean): void {
     if (this.held.size === 0) return;
+    const reached = this.fsyncPolicy === 'always' ? this.durableSeq : this.writtenSeq;
     for (const [c, target] of this.held) {
-      if (!all && this.durableSeq < target) continue;
+      if (!all && reached < target) continue;
       this.held.delete(c);
       this.releasing = c;
       try {
