@@ -10,6 +10,7 @@ import { applyConfigText, argsToConfigText, ConfigFileError, fatalBlock, newLoad
 import { strerror } from './config/values.js';
 import { formatLogLine } from './log.js';
 import { RESPITE_VERSION, REDIS_VERSION, Server } from './server.js';
+import { shutdownSave, signalShutdownFlags } from './persistence/rdb/manager.js';
 import { AofLoadError } from './persistence/aof/loader.js';
 import { runCheckAof } from './tools/check-aof.js';
 
@@ -119,6 +120,8 @@ export async function main(argv: string[]): Promise<void> {
   server.log('notice', 'Ready to accept connections tcp');
   const stop = (sig: string) => {
     server.log('warning', `Received ${sig} scheduling shutdown...`);
+    // SHUTDOWN saved already; a signal saves per shutdown-on-sig* and the save points, and stays up if that fails.
+    if ((sig === 'SIGTERM' || sig === 'SIGINT') && !shutdownSave(server, signalShutdownFlags(server, sig))) return;
     void server.close().then(() => {
       server.log('warning', 'respite is now ready to exit, bye bye...');
       process.exit(0);

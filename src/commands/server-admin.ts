@@ -5,6 +5,7 @@ import { Err, fail } from '../errors.js';
 import type { Client } from '../net/client.js';
 import { isWord } from './args.js';
 import type { CommandDef } from './table.js';
+import { shutdownSave } from '../persistence/rdb/manager.js';
 
 /** Parses the optional ASYNC|SYNC of FLUSHDB/FLUSHALL. */
 function flushMode(argv: string[]): void {
@@ -42,29 +43,34 @@ function monitor(c: Client): void {
 }
 
 /** SHUTDOWN's options; Redis rejects NOSAVE with SAVE, and ABORT with anything else. */
-function shutdownOptions(argv: string[]): { abort: boolean } {
+function shutdownOptions(argv: string[]): { abort: boolean; save: boolean; nosave: boolean; force: boolean } {
   let save = false;
   let nosave = false;
   let abort = false;
   let others = false;
+  let force = false;
   for (const a of argv.slice(1)) {
     if (isWord(a, 'NOSAVE')) nosave = true;
     else if (isWord(a, 'SAVE')) save = true;
-    else if (isWord(a, 'NOW') || isWord(a, 'FORCE')) others = true;
+    else if (isWord(a, 'NOW')) others = true;
+    else if (isWord(a, 'FORCE')) others = force = true;
     else if (isWord(a, 'ABORT')) abort = true;
     else fail(Err.syntax);
   }
   if ((save && nosave) || (abort && (save || nosave || others))) fail(Err.syntax);
-  return { abort };
+  return { abort, save, nosave, force };
 }
 
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
 function shutdown(c: Client, argv: string[]): void {
-  const { abort } = shutdownOptions(argv);
+  const flags = shutdownOptions(argv);
+  const abort = flags.abort;
   // Shutdown is immediate (nothing to save, no replicas to wait for), so none is ever in progress.
   if (abort) fail('ERR No shutdown in progress.');
   const server = c.server;
   if (server.onShutdown === null) fail('ERR Errors trying to SHUTDOWN. Check logs.');
+  // The final RDB snapshot (with save points, or SAVE); a failed save keeps the server up unless FORCE.
+  if (!shutdownSave(server, flags)) fail('ERR Errors trying to SHUTDOWN. Check logs.');
   server.log('warning', 'User requested shutdown...');
   server.shuttingDown = true;
   // Like Redis, the client gets no reply: the connection just closes.

@@ -207,3 +207,40 @@ describe('dump.rdb between redis-server 7.0 and respite', { skip: oracleSkip }, 
     }
   });
 });
+
+describe('saving at shutdown, like redis-server 7.0', { skip: oracleSkip }, () => {
+  const cases: Array<{ name: string; save: string; stop: (c: RawClient, p: Proc) => Promise<void>; saved: boolean }> = [
+    { name: 'SIGTERM with save points saves', save: '3600 1', stop: async (_c, p) => void p.child.kill('SIGTERM'), saved: true },
+    { name: 'SIGTERM without save points does not', save: '', stop: async (_c, p) => void p.child.kill('SIGTERM'), saved: false },
+    { name: 'SHUTDOWN SAVE saves without save points', save: '', stop: async (c) => void (await c.call('SHUTDOWN', 'SAVE').catch(() => '')), saved: true },
+    { name: 'SHUTDOWN NOSAVE skips the save points', save: '3600 1', stop: async (c) => void (await c.call('SHUTDOWN', 'NOSAVE').catch(() => '')), saved: false },
+    { name: 'SHUTDOWN with save points saves', save: '3600 1', stop: async (c) => void (await c.call('SHUTDOWN').catch(() => '')), saved: true },
+  ];
+  for (const kind of ['redis', 'respite'] as const) {
+    for (const t of cases) {
+      it(`${kind}: ${t.name}`, async () => {
+        const dir = tempDir('respite-rdb-');
+        const p = await startProc(kind, ['--dir', dir, '--save', t.save]);
+        try {
+          const c = await RawClient.connect(p.port);
+          await c.call('SET', 'k', 'v');
+          await t.stop(c, p);
+          await p.exited;
+          c.close();
+          assert.equal(fs.existsSync(path.join(dir, 'dump.rdb')), t.saved);
+          if (t.saved) {
+            const again = await startProc(kind, ['--dir', dir]);
+            try {
+              await withProc(again, async (c2) => assert.equal(await c2.call('GET', 'k'), '$1\r\nv\r\n'));
+            } finally {
+              await kill9(again);
+            }
+          }
+        } finally {
+          await kill9(p);
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+  }
+});

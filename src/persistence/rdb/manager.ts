@@ -339,3 +339,38 @@ export function rdbInfoFields(s: Server): Array<[string, string | number]> {
     ['rdb_last_load_keys_loaded', st.keysLoaded],
   ];
 }
+
+/** How a shutdown treats the dataset: SHUTDOWN's SAVE/NOSAVE/FORCE, or the shutdown-on-sig* modes. */
+export interface ShutdownSaveFlags {
+  save: boolean;
+  nosave: boolean;
+  force: boolean;
+}
+
+/**
+ * The RDB part of a shutdown (Redis's prepareForShutdown): a running BGSAVE
+ * is abandoned, then with save points configured (or SAVE asked) the final
+ * snapshot is written synchronously. Returns false when that save failed and
+ * FORCE was not given: the server must keep running.
+ */
+export function shutdownSave(s: Server, f: ShutdownSaveFlags): boolean {
+  if (rdbState(s).job !== null) {
+    s.log('warning', 'There is a child saving an .rdb. Killing it!');
+    killBgsave(s);
+  }
+  if (f.nosave || (!f.save && savePoints(s).length === 0)) return true;
+  s.log('notice', 'Saving the final RDB snapshot before exiting.');
+  if (saveSync(s)) return true;
+  if (f.force) {
+    s.log('warning', 'Error trying to save the DB. Exit anyway.');
+    return true;
+  }
+  s.log('warning', 'Error trying to save the DB, can\'t exit.');
+  return false;
+}
+
+/** The flags a signal's shutdown-on-sigterm / shutdown-on-sigint mode stands for. */
+export function signalShutdownFlags(s: Server, sig: 'SIGTERM' | 'SIGINT'): ShutdownSaveFlags {
+  const mode = s.config.get(sig === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint');
+  return { save: mode === 'save', nosave: mode === 'nosave', force: mode === 'force' };
+}
