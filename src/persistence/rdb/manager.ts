@@ -79,7 +79,18 @@ function saved(st: RdbState, dirtyAtStart: number): void {
   s.lastSave = Math.floor(Date.now() / 1000);
   st.lastBgsaveOk = true;
   st.saves++;
-  if (s.persistenceError === RDB_MISCONF) s.persistenceError = null;
+  updateMisconf(s);
+}
+
+/**
+ * Keeps the dispatcher's MISCONF gate in step with Redis's rule: writes are
+ * refused while the last BGSAVE failed, stop-writes-on-bgsave-error is yes
+ * and save points are configured (checked again when either setting changes).
+ */
+export function updateMisconf(s: Server): void {
+  const deny = !rdbState(s).lastBgsaveOk && s.config.bool('stop-writes-on-bgsave-error') && savePoints(s).length > 0;
+  if (deny && s.persistenceError === null) s.persistenceError = RDB_MISCONF;
+  else if (!deny && s.persistenceError === RDB_MISCONF) s.persistenceError = null;
 }
 
 /**
@@ -118,7 +129,7 @@ export function saveSync(s: Server): boolean {
   return true;
 }
 
-/** Starts a BGSAVE; returns false (logged) if the temp file cannot be opened. */
+/** Starts a BGSAVE (a file that cannot be opened is a failed save, reported in the status, as with Redis's child). */
 export function startBgsave(s: Server): boolean {
   const st = rdbState(s);
   st.lastBgsaveTry = Date.now();
@@ -127,9 +138,12 @@ export function startBgsave(s: Server): boolean {
   try {
     job = new SnapshotJob(s.dbs, temp, writeOptions(s), usedMemory());
   } catch (e) {
+    // Why: in Redis the forked child opens the file, so BGSAVE itself has
+    // already answered "started"; the failure only shows in the status.
     s.log('warning', `Failed opening the temp RDB file temp-${process.pid}.rdb for saving: ${(e as Error).message}`);
+    s.log('warning', 'Background saving error');
     bgsaveFailed(st);
-    return false;
+    return true;
   }
   st.job = job;
   st.dirtyAtStart = s.dirty;
@@ -191,8 +205,7 @@ function endJob(st: RdbState): void {
 
 function bgsaveFailed(st: RdbState): void {
   st.lastBgsaveOk = false;
-  const s = st.server;
-  if (s.config.bool('stop-writes-on-bgsave-error') && savePoints(s).length > 0 && s.persistenceError === null) s.persistenceError = RDB_MISCONF;
+  updateMisconf(st.server);
 }
 
 /** Stops a running BGSAVE (FLUSHALL does in Redis; also shutdown). */
@@ -284,6 +297,8 @@ export function rdbCron(s: Server): void {
 export function rdbStartup(s: Server): void {
   const st = rdbState(s);
   if (!s.config.bool('appendonly')) loadDumpFile(s);
+  s.config.watch('stop-writes-on-bgsave-error', () => updateMisconf(s));
+  s.config.watch('save', () => updateMisconf(s));
   st.timer = setInterval(() => rdbCron(s), 100);
   st.timer.unref();
 }
