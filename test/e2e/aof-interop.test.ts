@@ -94,6 +94,50 @@ describe('AOF interoperability with redis-server 7.0.15', { skip: oracleSkip }, 
     assert.match(r.stdout, /All AOF files and manifest are valid/);
   });
 
+  it('INFO persistence lists the AOF fields in Redis order, with AOF on and off', async () => {
+    for (const on of ['yes', 'no']) {
+      const names: string[][] = [];
+      for (const kind of ['redis', 'respite'] as const) {
+        const dir = tempDir('respite-aof-info-');
+        dirs.push(dir);
+        const p = await startProc(kind, ['--dir', dir, '--appendonly', on, '--aof-use-rdb-preamble', 'no']);
+        procs.push(p);
+        const c = await RawClient.connect(p.port);
+        const text = await c.call('INFO', 'persistence');
+        names.push(text.split('\r\n').filter((l) => l.includes(':')).map((l) => l.slice(0, l.indexOf(':'))));
+        const vals = Object.fromEntries(text.split('\r\n').filter((l) => /^aof_(enabled|rewrite_in_progress|last_write_status|last_bgrewrite_status)/.test(l)).map((l) => l.split(':')));
+        assert.deepEqual(vals, { aof_enabled: on === 'yes' ? '1' : '0', aof_rewrite_in_progress: '0', aof_last_bgrewrite_status: 'ok', aof_last_write_status: 'ok' });
+        c.close();
+        await kill9(p);
+      }
+      assert.deepEqual(names[1], names[0], `appendonly ${on}`);
+    }
+  });
+
+  it('a full disk (the incr file on /dev/full) gives the same MISCONF replies as redis-server', { skip: !fs.existsSync('/dev/full') }, async () => {
+    const replies: string[][] = [];
+    for (const kind of ['redis', 'respite'] as const) {
+      const dir = tempDir('respite-aof-full-');
+      dirs.push(dir);
+      const ad = path.join(dir, 'appendonlydir');
+      fs.mkdirSync(ad);
+      fs.writeFileSync(path.join(ad, 'appendonly.aof.manifest'), 'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+      fs.writeFileSync(path.join(ad, 'appendonly.aof.1.base.aof'), '');
+      fs.symlinkSync('/dev/full', path.join(ad, 'appendonly.aof.1.incr.aof'));
+      const p = await startProc(kind, ['--dir', dir, '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no']);
+      procs.push(p);
+      const c = await RawClient.connect(p.port);
+      const out = [await c.call('SET', 'k', '1')];
+      await new Promise((r) => setTimeout(r, 200));
+      out.push(await c.call('SET', 'k', '2'), await c.call('GET', 'k'), await c.call('PING'), await c.call('DEL', 'k'));
+      replies.push(out);
+      c.close();
+      await kill9(p);
+    }
+    assert.equal(replies[0][1], '-MISCONF Errors writing to the AOF file: No space left on device\r\n');
+    assert.deepEqual(replies[1], replies[0]);
+  });
+
   it('--check-aof reports a torn file and --fix truncates it', async () => {
     const dir = tempDir('respite-aof-check-');
     dirs.push(dir);
