@@ -28,6 +28,20 @@ export class AofLoadError extends Error {
   }
 }
 
+/**
+ * Loads an RDB image at the head of an AOF file (a `.base.rdb` base or an
+ * old-style RDB preamble) into the server and returns the bytes it used; the
+ * rest of the file is read as AOF commands. Throws to abort loading.
+ */
+export type RdbBaseLoader = (server: Server, buf: Buffer, fileName: string) => number;
+
+let rdbBaseLoader: RdbBaseLoader | null = null;
+
+/** For the RDB module: lets RDB-format bases load (until then they are refused with a clear message). */
+export function registerRdbBaseLoader(fn: RdbBaseLoader): void {
+  rdbBaseLoader = fn;
+}
+
 export interface LoadOutcome {
   /** Sum of the sizes of the base and incr files (after any truncation). */
   totalSize: number;
@@ -79,11 +93,18 @@ function loadOne(server: Server, c: Client, filePath: string, name: string, last
     throw new AofLoadError([`Fatal error: can't open the append log file ${name} for reading: ${errText(e)}`]);
   }
   if (buf.length === 0) return 0;
+  let start = 0;
   if (hasRdbPreamble(buf)) {
-    // Why: an RDB-format base needs the RDB loader, which respite does not have yet.
-    throw new AofLoadError([`Error reading the RDB base file ${name}, AOF loading aborted: RDB-format AOF bases are not supported yet (use aof-use-rdb-preamble no)`]);
+    // Why: an RDB-format base needs the RDB loader; without one it is refused, not misread.
+    if (rdbBaseLoader === null) throw new AofLoadError([`Error reading the RDB base file ${name}, AOF loading aborted: RDB-format AOF bases are not supported by this build (use aof-use-rdb-preamble no)`]);
+    server.log('notice', 'Reading RDB base file on AOF loading...');
+    try {
+      start = rdbBaseLoader(server, buf, name);
+    } catch (e) {
+      throw new AofLoadError([`Error reading the RDB base file ${name}, AOF loading aborted: ${(e as Error).message}`]);
+    }
   }
-  const reader = new AofReader(buf);
+  const reader = new AofReader(buf, start);
   let validUpTo = 0;
   let beforeMulti = 0;
   let queued: Array<[Command, string[]]> | null = null;
