@@ -105,8 +105,8 @@ function loadOne(server: Server, c: Client, filePath: string, name: string, last
     }
   }
   const reader = new AofReader(buf, start);
-  let validUpTo = 0;
-  let beforeMulti = 0;
+  let validUpTo = start;
+  let beforeMulti = start;
   let queued: Array<[Command, string[]]> | null = null;
   for (;;) {
     const r = reader.next();
