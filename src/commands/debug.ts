@@ -12,6 +12,7 @@ import type { Value } from '../types/value.js';
 import { writeHelp } from './command.js';
 import { lruClock } from './info.js';
 import type { CommandDef } from './table.js';
+import { debugReloadCommand } from '../persistence/rdb/manager.js';
 
 /** Is DEBUG allowed for this client (enable-debug-command yes, or local and a loopback peer)? */
 function debugAllowed(c: Client): boolean {
@@ -160,6 +161,8 @@ const HELP = [
   '    Reply with a sample of a RESP type: string, integer, double, bignum, null, array, set, map, attrib, push, verbatim, true, false.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    0 disables the background expiry of keys (keys still expire when accessed), 1 enables it again.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Options: MERGE, NOFLUSH, NOSAVE.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds> (decimals allowed).',
   'HELP',
@@ -189,6 +192,8 @@ function debug(c: Client, argv: string[]): void {
         'otherwise you need to set this option in the configuration file, and then restart the server.',
     );
   }
+  // RELOAD takes a variable list of options (persistence/rdb/manager.ts).
+  if (argv[1].toLowerCase() === 'reload') return debugReloadCommand(c, argv);
   const sub = SUBCOMMANDS[argv[1].toLowerCase()];
   if (sub === undefined || sub[0] !== argv.length) subcommandError(argv[1]);
   sub[1](c, argv);

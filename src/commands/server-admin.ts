@@ -5,7 +5,7 @@ import { Err, fail } from '../errors.js';
 import type { Client } from '../net/client.js';
 import { isWord } from './args.js';
 import type { CommandDef } from './table.js';
-import { shutdownSave } from '../persistence/rdb/manager.js';
+import { afterFlushall, shutdownSave } from '../persistence/rdb/manager.js';
 
 /** Parses the optional ASYNC|SYNC of FLUSHDB/FLUSHALL. */
 function flushMode(argv: string[]): void {
@@ -26,6 +26,8 @@ function flushdb(c: Client, argv: string[]): void {
 function flushall(c: Client, argv: string[]): void {
   flushMode(argv);
   for (const db of c.server.dbs) db.clear();
+  // A BGSAVE in progress is abandoned; with save points an empty dump.rdb is written.
+  afterFlushall(c.server);
   c.server.propagate(c.db.id, ['FLUSHALL']);
   c.ok();
 }

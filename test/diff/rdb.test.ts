@@ -102,4 +102,23 @@ describe('SAVE, BGSAVE and RDB status against redis-server 7.0', { skip: oracleS
     await sameInfo(p, 'rdb_last_bgsave_status');
     await p.same('SET', 'k', 'z');
   });
+
+  it('DEBUG RELOAD saves and loads the dataset back', async () => {
+    const p = env.pair;
+    await freshDirs(p);
+    await p.same('FLUSHALL');
+    await p.same('RPUSH', 'l', 'a', 'b');
+    await p.same('HSET', 'h', 'f', 'v');
+    await p.same('SET', 'n', '42', 'PX', '100000');
+    await p.same('DEBUG', 'RELOAD');
+    await p.same('LRANGE', 'l', '0', '-1');
+    await p.same('HGETALL', 'h');
+    await p.same('GET', 'n');
+    await p.same('TTL', 'n');
+    await p.same('OBJECT', 'ENCODING', 'n');
+    await p.same('DEBUG', 'RELOAD', 'BOGUS');
+    await p.same('SET', 'extra', '1');
+    await p.same('DEBUG', 'RELOAD', 'NOSAVE');
+    await p.same('EXISTS', 'extra');
+  });
 });

@@ -178,7 +178,8 @@ describe('dump.rdb between redis-server 7.0 and respite', { skip: oracleSkip }, 
         }
         await c.call('RPUSH', 'list', 'd');
         await c.call('LSET', 'list', '0', 'A');
-        await c.call('FLUSHALL');
+        await c.call('FLUSHDB');
+        await c.call('SWAPDB', '0', '1');
         for (let k = 0; k < 200; k++) {
           if ((await infoField(c, 'rdb_bgsave_in_progress')) === '0') break;
           await new Promise((r) => setTimeout(r, 50));
@@ -203,6 +204,52 @@ describe('dump.rdb between redis-server 7.0 and respite', { skip: oracleSkip }, 
       });
     } finally {
       await kill9(redis);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('BGSAVE life cycle', { skip: oracleSkip }, () => {
+  it('FLUSHALL abandons a BGSAVE in progress, like Redis kills its child', async () => {
+    const dir = tempDir('respite-rdb-');
+    const ours = await startProc('respite', ['--dir', dir]);
+    try {
+      await withProc(ours, async (c) => {
+        for (let i = 0; i < 100000; i += 1000) {
+          const args = ['MSET'];
+          for (let j = i; j < i + 1000; j++) args.push(`key:${j}`, 'v');
+          await c.call(...args);
+        }
+        assert.equal(await c.call('BGSAVE'), '+Background saving started\r\n');
+        assert.equal(await c.call('FLUSHALL'), '+OK\r\n');
+        assert.equal(await infoField(c, 'rdb_bgsave_in_progress'), '0');
+        assert.equal(await infoField(c, 'rdb_last_bgsave_status'), 'ok');
+        assert.equal(fs.existsSync(path.join(dir, 'dump.rdb')), false);
+        assert.deepEqual(fs.readdirSync(dir), []);
+      });
+    } finally {
+      await kill9(ours);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a save point triggers a BGSAVE once enough changes are old enough', async () => {
+    const dir = tempDir('respite-rdb-');
+    const ours = await startProc('respite', ['--dir', dir, '--save', '1 2']);
+    try {
+      await withProc(ours, async (c) => {
+        await c.call('SET', 'a', '1');
+        await new Promise((r) => setTimeout(r, 1300));
+        assert.equal(fs.existsSync(path.join(dir, 'dump.rdb')), false, 'one change is below the save point');
+        await c.call('SET', 'b', '2');
+        for (let k = 0; k < 60 && !fs.existsSync(path.join(dir, 'dump.rdb')); k++) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(fs.existsSync(path.join(dir, 'dump.rdb')));
+        for (let k = 0; k < 60 && (await infoField(c, 'rdb_changes_since_last_save')) !== '0'; k++) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(await infoField(c, 'rdb_changes_since_last_save'), '0');
+        assert.equal(await infoField(c, 'rdb_saves'), '1');
+      });
+    } finally {
+      await kill9(ours);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -389,3 +389,36 @@ export function signalShutdownFlags(s: Server, sig: 'SIGTERM' | 'SIGINT'): Shutd
   const mode = s.config.get(sig === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint');
   return { save: mode === 'save', nosave: mode === 'nosave', force: mode === 'force' };
 }
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
+export function debugReloadCommand(c: Client, argv: string[]): void {
+  let flush = true;
+  let save = true;
+  for (const opt of argv.slice(2)) {
+    if (isWord(opt, 'MERGE')) continue;
+    else if (isWord(opt, 'NOFLUSH')) flush = false;
+    else if (isWord(opt, 'NOSAVE')) save = false;
+    else fail('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+  }
+  const s = c.server;
+  if (save && !saveSync(s)) fail('ERR');
+  if (flush) for (const db of s.dbs) db.clear();
+  try {
+    if (!loadDumpFile(s)) fail('ERR Error trying to load the RDB dump');
+  } catch (e) {
+    if (!(e instanceof RdbLoadError)) throw e;
+    s.log('warning', e.message);
+    fail('ERR Error trying to load the RDB dump');
+  }
+  s.log('warning', 'DB reloaded by DEBUG RELOAD');
+  c.ok();
+}
+
+/**
+ * FLUSHALL's persistence side, as in Redis: a running BGSAVE is abandoned
+ * (its snapshot is stale), and with save points an empty dump.rdb is saved.
+ */
+export function afterFlushall(s: Server): void {
+  killBgsave(s);
+  if (savePoints(s).length > 0) saveSync(s);
+}
