@@ -41,8 +41,9 @@ export function formatFixed(x: number, digits: number): string {
     s = BigInt(a).toString() + (digits > 0 ? '.' + '0'.repeat(digits) : '');
   } else {
     s = a.toFixed(digits);
-    // An exact tie shows as "5" then zeros in the (exact) 100-digit expansion.
-    if (digits < 100) {
+    // An exact tie shows as "5" then zeros in the (exact) 100-digit expansion. Only a
+    // multiple of 2^-(digits+1) can be one (a tie is odd / (2^(digits+1) * 5^digits)).
+    if (digits < 100 && Number.isInteger(a * 2 ** (digits + 1))) {
       const full = a.toFixed(100);
       const dot = full.indexOf('.');
       const rest = full.slice(dot + 1 + digits);

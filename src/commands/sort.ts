@@ -128,27 +128,31 @@ function binaryCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** strcoll in the C locale: byte order up to the first NUL. */
-function collate(a: string, b: string): number {
-  return binaryCompare(cString(a), cString(b));
-}
-
 /** Redis's sortCompare for the options in force. */
 function comparator(a: SortArgs): (x: Item, y: Item) => number {
   const dir = a.desc ? -1 : 1;
-  const store = a.store !== null;
   if (!a.alpha) {
     // Why: equal weights fall back to comparing the elements, so the order is deterministic.
     return (x, y) => dir * (x.score > y.score ? 1 : x.score < y.score ? -1 : binaryCompare(x.v, y.v));
   }
-  const cmp = store ? binaryCompare : collate;
-  if (a.by !== null) {
-    return (x, y) => {
-      if (x.cmp === null || y.cmp === null) return dir * (x.cmp === y.cmp ? 0 : x.cmp === null ? -1 : 1);
-      return dir * cmp(x.cmp, y.cmp);
-    };
+  // `cmp` holds the comparison key, prepared by collationKeys().
+  return (x, y) => {
+    if (x.cmp === null || y.cmp === null) return dir * (x.cmp === y.cmp ? 0 : x.cmp === null ? -1 : 1);
+    return dir * binaryCompare(x.cmp, y.cmp);
+  };
+}
+
+/**
+ * ALPHA comparison keys: the BY value (missing ones stay null) or the
+ * element. Why cut at NUL: without STORE Redis compares with strcoll (C
+ * locale), which stops at the first NUL byte; with STORE it compares bytes.
+ */
+function collationKeys(items: Item[], a: SortArgs): void {
+  const store = a.store !== null;
+  for (const it of items) {
+    const k = a.by !== null ? it.cmp : it.v;
+    it.cmp = k === null ? null : store ? k : cString(k);
   }
-  return (x, y) => dir * cmp(x.v, y.v);
 }
 
 /** [start, end] of the output after Redis's LIMIT clamping, for `len` elements. */
@@ -186,6 +190,7 @@ function sortedElements(c: Client, src: Source, a: SortArgs): string[] | null {
   else src.forEach(push);
   if (!a.dontSort && !weigh(c, items, a)) return null;
   if (!a.dontSort) {
+    if (a.alpha) collationKeys(items, a);
     // Why: Redis uses its partial quicksort when BY is given and LIMIT cuts the output (ties then
     // follow that algorithm), else glibc's qsort, a stable merge sort.
     if (a.by !== null && (start !== 0 || end !== items.length - 1)) pqsort(items, comparator(a), start, end);

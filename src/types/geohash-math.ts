@@ -84,12 +84,21 @@ const COS_C: DD[] = [];
   COS_C.length = TERMS;
 }
 
-/** Taylor series of sin (odd) or cos around 0 by Horner's rule in r², for |r| <= ~0.8. */
+/** Terms evaluated in double-double; the (tiny) higher ones are summed in plain double. */
+const DD_TERMS = 6;
+
+/**
+ * Taylor series of sin (odd) or cos around 0 by Horner's rule in r², for
+ * |r| <= ~0.8. The terms from r^12 on are below 1e-11 of the result, so
+ * their double rounding errors (~1e-27 relative) cannot change the rounding.
+ */
 function series(r: DD, odd: boolean): DD {
   const r2 = mul(r, r);
   const c = odd ? SIN_C : COS_C;
-  let acc: DD = c[TERMS - 1];
-  for (let k = TERMS - 2; k >= 0; k--) acc = add(mul(acc, r2), c[k]);
+  let tail = c[TERMS - 1][0];
+  for (let k = TERMS - 2; k >= DD_TERMS; k--) tail = tail * r2[0] + c[k][0];
+  let acc: DD = add(mul([tail, 0], r2), c[DD_TERMS - 1]);
+  for (let k = DD_TERMS - 2; k >= 0; k--) acc = add(mul(acc, r2), c[k]);
   return odd ? mul(acc, r) : acc;
 }
 

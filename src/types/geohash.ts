@@ -162,11 +162,24 @@ export function decodeArea(c: Cell): Area {
 
 /** The [lon, lat] a stored score decodes to: its cell's center, clamped to the valid ranges. */
 export function decodeScore(score: number): [number, number] {
-  const a = decodeArea(scoreCell(score));
-  let lon = (a.lonMin + a.lonMax) / 2;
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < 2 ** 53) {
+    // Fast path (every GEOADD score): no intermediate objects.
+    const t = Math.trunc(score);
+    hi = Math.floor(t / TWO32) >>> 0;
+    lo = t % TWO32 >>> 0;
+  } else [hi, lo] = scoreWord(score);
+  const latIdx = (squash32(lo) | (squash32(hi) << 16)) >>> 0;
+  const lonIdx = (squash32(lo >>> 1) | (squash32(hi >>> 1) << 16)) >>> 0;
+  // Cell bounds as Redis computes them (scale, then offset), then the center.
+  const div = 2 ** STEP_MAX;
+  const latScale = LAT_MAX - LAT_MIN;
+  const lonScale = LONG_MAX - LONG_MIN;
+  let lon = (LONG_MIN + (lonIdx / div) * lonScale + (LONG_MIN + ((lonIdx + 1) / div) * lonScale)) / 2;
   if (lon > LONG_MAX) lon = LONG_MAX;
   if (lon < LONG_MIN) lon = LONG_MIN;
-  let lat = (a.latMin + a.latMax) / 2;
+  let lat = (LAT_MIN + (latIdx / div) * latScale + (LAT_MIN + ((latIdx + 1) / div) * latScale)) / 2;
   if (lat > LAT_MAX) lat = LAT_MAX;
   if (lat < LAT_MIN) lat = LAT_MIN;
   return [lon, lat];
@@ -226,6 +239,8 @@ function clearlyAbove(rough: number, limit: number): boolean {
 export function distanceIfInShape(s: Shape, lon: number, lat: number): number {
   if (s.radius !== undefined) {
     const r = s.radius * s.conversion;
+    // The great-circle distance is never below the meridian distance: a trig-free first filter.
+    if (clearlyAbove(latDistance(lat, s.lat), r)) return -1;
     // Why the rough pass: exact trigonometry is slower, and only points near or inside the circle need it.
     if (clearlyAbove(roughDistance(s.lon, s.lat, lon, lat), r)) return -1;
     const d = distance(s.lon, s.lat, lon, lat);
