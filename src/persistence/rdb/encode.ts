@@ -181,13 +181,16 @@ function writeSet(w: ByteWriter, s: SetValue, o: EncodeOptions): void {
   for (const m of s) w.str(m, o.compress);
 }
 
+/** 2^62: Redis 7.0's double2ll accepts integral doubles up to LLONG_MAX/2 in magnitude. */
+const LL_HALF = 2 ** 62;
+
 /**
- * A score as Redis's d2string prints it into a listpack: integral values
- * within ±2^52 as plain integers (stored as listpack ints), others %.17g.
+ * A score as Redis 7.0's d2string prints it into a listpack: integral values
+ * within ±2^62 as integer text (stored as listpack ints), others %.17g.
  */
 export function scoreText(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  if (d > -4503599627370495 && d < 4503599627370496 && Number.isInteger(d)) return String(d);
+  if (Number.isInteger(d) && d >= -LL_HALF && d <= LL_HALF) return Number.isSafeInteger(d) ? String(d) : BigInt(d).toString();
   return formatDouble(d);
 }
 
