@@ -136,19 +136,34 @@ export class AofManager {
    * empty-dataset base and the manifest if needed). Throws AofLoadError.
    */
   startup(): void {
+    if (this.started) return;
+    this.loadOnStart();
+    this.openIfEnabledOnStart();
+  }
+
+  /**
+   * First half of start-up: reads the manifest and, when appendonly is yes,
+   * replays the files. Returns true when the AOF held data (Redis then skips
+   * the RDB file; with false, an RDB loader may run before the second half).
+   */
+  loadOnStart(): boolean {
     this.started = true;
     const on = this.server.config.bool('appendonly');
     this.manifest = this.readManifest(on);
-    if (!on) return;
+    if (!on) return false;
     this.upgradeOldStyle();
-    const hasFiles = this.manifest.base !== null || this.manifest.incrs.length > 0;
-    if (hasFiles) {
-      const start = performance.now();
-      const out = loadManifestFiles(this.server, this.dirPath, this.manifest);
-      this.currentSize = out.totalSize;
-      this.rewriteBaseSize = out.baseSize;
-      if (out.totalSize > 0) this.server.log('notice', `DB loaded from append only file: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
-    }
+    if (this.manifest.base === null && this.manifest.incrs.length === 0) return false;
+    const start = performance.now();
+    const out = loadManifestFiles(this.server, this.dirPath, this.manifest);
+    this.currentSize = out.totalSize;
+    this.rewriteBaseSize = out.baseSize;
+    if (out.totalSize > 0) this.server.log('notice', `DB loaded from append only file: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+    return out.totalSize > 0;
+  }
+
+  /** Second half: opens the incr file (writing a base of the loaded dataset when there is none). */
+  openIfEnabledOnStart(): void {
+    if (!this.server.config.bool('appendonly') || this.state !== 'off') return;
     this.openOnStart();
     this.deleteHistory();
     this.state = 'on';
@@ -285,6 +300,12 @@ export class AofManager {
   private flushTurn(): void {
     this.flushScheduled = false;
     if (this.state === 'off') return;
+    // always: while an fsync runs, writes wait for it (on Linux a write to a file being fsynced
+    // blocks, which would stall the loop); its completion writes and fsyncs them as one group.
+    if (this.fsyncPolicy === 'always' && this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
     if (!this.writeBuffer()) {
       // Like Redis, a failed write under everysec/no does not stop the replies (writes are refused next).
       if (this.fsyncPolicy !== 'always') this.releaseHeld(true);
@@ -434,6 +455,7 @@ export class AofManager {
     }
     if (this.syncAgain) {
       this.syncAgain = false;
+      if (this.fsyncPolicy === 'always' && !this.writeBuffer()) return;
       this.requestSync();
     }
   }
