@@ -72,6 +72,18 @@ describe('SAVE, BGSAVE and RDB status against redis-server 7.0', { skip: oracleS
     await sameInfo(p, 'rdb_bgsave_in_progress');
     await p.same('SAVE');
     await sameInfo(p, 'rdb_changes_since_last_save');
+    await sameInfo(p, 'rdb_saves');
+    // Inside MULTI/EXEC a BGSAVE is only scheduled; SCHEDULE with nothing running starts at once.
+    await p.same('MULTI');
+    await p.same('BGSAVE');
+    await p.same('EXEC');
+    await Promise.all([bgsaveDone(p.redis), bgsaveDone(p.respite)]);
+    for (let i = 0; i < 100 && (await info(p.respite, 'rdb_saves')) !== (await info(p.redis, 'rdb_saves')); i++) await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([bgsaveDone(p.redis), bgsaveDone(p.respite)]);
+    await sameInfo(p, 'rdb_saves');
+    await p.same('BGSAVE', 'SCHEDULE');
+    await Promise.all([bgsaveDone(p.redis), bgsaveDone(p.respite)]);
+    await sameInfo(p, 'rdb_saves');
     const [l1, l2] = await p.both('LASTSAVE');
     assert.ok(Math.abs(Number(l1.slice(1)) - Number(l2.slice(1))) <= 2);
   });

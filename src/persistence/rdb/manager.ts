@@ -78,7 +78,6 @@ function saved(st: RdbState, dirtyAtStart: number): void {
   s.dirty -= dirtyAtStart;
   s.lastSave = Math.floor(Date.now() / 1000);
   st.lastBgsaveOk = true;
-  st.saves++;
   updateMisconf(s);
 }
 
@@ -133,6 +132,8 @@ export function saveSync(s: Server): boolean {
 export function startBgsave(s: Server): boolean {
   const st = rdbState(s);
   st.lastBgsaveTry = Date.now();
+  // Why: rdb_saves counts SAVE and BGSAVE starts, not the saves of FLUSHALL, DEBUG RELOAD or shutdown.
+  st.saves++;
   const temp = path.join(path.dirname(rdbPath(s)), `temp-${process.pid}.rdb`);
   let job: SnapshotJob;
   try {
@@ -246,6 +247,7 @@ function snapshotBeforeWrite(job: SnapshotJob, c: Client, cmd: Command, argv: st
 // SAVE
 export function saveCommand(c: Client): void {
   if (rdbState(c.server).job !== null) fail('ERR Background save already in progress');
+  rdbState(c.server).saves++;
   if (saveSync(c.server)) c.ok();
   else c.error('ERR');
 }
