@@ -12,7 +12,7 @@ import type { Value } from '../types/value.js';
 import { writeHelp } from './command.js';
 import { lruClock } from './info.js';
 import type { CommandDef } from './table.js';
-import { debugReloadCommand } from '../persistence/rdb/manager.js';
+import { debugReloadCommand } from './rdb.js';
 
 /** Is DEBUG allowed for this client (enable-debug-command yes, or local and a loopback peer)? */
 function debugAllowed(c: Client): boolean {

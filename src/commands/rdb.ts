@@ -1,12 +1,14 @@
 /**
- * DUMP and RESTORE (Redis's serialized-value format), SAVE and BGSAVE.
+ * DUMP and RESTORE (Redis's serialized-value format), SAVE, BGSAVE and
+ * DEBUG RELOAD (called from debug.ts). The machinery is in persistence/rdb/.
  */
 import { Err, fail } from '../errors.js';
 import type { Client } from '../net/client.js';
 import { dumpPayload, parseDumpPayload, verifyDumpPayload } from '../persistence/rdb/dump.js';
 import { RdbFormatError } from '../persistence/rdb/listpack.js';
 import { decodeLimits, encodeOptions } from '../persistence/rdb/options.js';
-import { bgsaveCommand, saveCommand } from '../persistence/rdb/manager.js';
+import { RdbLoadError } from '../persistence/rdb/file.js';
+import { loadDumpFile, rdbState, saveSync, startBgsave } from '../persistence/rdb/manager.js';
 import { int64Arg, isWord } from './args.js';
 import type { CommandDef } from './table.js';
 
@@ -87,6 +89,59 @@ function restore(c: Client, argv: string[]): void {
   server.blocking.signalReady(db, key);
   server.keyChanged(db, key, 'g', 'restore');
   server.propagate(db.id, effect);
+  c.ok();
+}
+
+// SAVE
+function saveCommand(c: Client): void {
+  if (rdbState(c.server).job !== null) fail('ERR Background save already in progress');
+  rdbState(c.server).saves++;
+  if (saveSync(c.server)) c.ok();
+  else c.error('ERR');
+}
+
+// BGSAVE [SCHEDULE]
+function bgsaveCommand(c: Client, argv: string[]): void {
+  let schedule = false;
+  if (argv.length > 1) {
+    if (argv.length === 2 && isWord(argv[1], 'SCHEDULE')) schedule = true;
+    else fail(Err.syntax);
+  }
+  const s = c.server;
+  const st = rdbState(s);
+  if (st.job !== null) fail('ERR Background save already in progress');
+  if (s.aof.job !== null || c.inExec) {
+    // Why: inside MULTI/EXEC Redis never forks; it schedules the save instead.
+    if (!schedule && !c.inExec) fail("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    st.scheduled = true;
+    c.simple('Background saving scheduled');
+    return;
+  }
+  if (startBgsave(s)) c.simple('Background saving started');
+  else c.error('ERR');
+}
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
+export function debugReloadCommand(c: Client, argv: string[]): void {
+  let flush = true;
+  let save = true;
+  for (const opt of argv.slice(2)) {
+    if (isWord(opt, 'MERGE')) continue;
+    else if (isWord(opt, 'NOFLUSH')) flush = false;
+    else if (isWord(opt, 'NOSAVE')) save = false;
+    else fail('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+  }
+  const s = c.server;
+  if (save && !saveSync(s)) fail('ERR');
+  if (flush) for (const db of s.dbs) db.clear();
+  try {
+    if (!loadDumpFile(s)) fail('ERR Error trying to load the RDB dump');
+  } catch (e) {
+    if (!(e instanceof RdbLoadError)) throw e;
+    s.log('warning', e.message);
+    fail('ERR Error trying to load the RDB dump');
+  }
+  s.log('warning', 'DB reloaded by DEBUG RELOAD');
   c.ok();
 }
 

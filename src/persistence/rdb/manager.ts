@@ -8,7 +8,6 @@ import path from 'node:path';
 import type { Client } from '../../net/client.js';
 import type { Server } from '../../server.js';
 import { CmdFlag, type Command } from '../../commands/table.js';
-import { fail, Err } from '../../errors.js';
 import { isWord } from '../../commands/args.js';
 import { loadRdb, RdbFileWriter, RdbLoadError, writeAllDbs, type RdbWriteOptions } from './file.js';
 import { decodeLimits, encodeOptions } from './options.js';
@@ -35,7 +34,6 @@ export class RdbState {
   /** server.dirty when the running BGSAVE started. */
   dirtyAtStart = 0;
   timer: NodeJS.Timeout | undefined;
-  /** Overridable for tests: where the next save may fail. */
   constructor(readonly server: Server) {}
 }
 
@@ -244,35 +242,6 @@ function snapshotBeforeWrite(job: SnapshotJob, c: Client, cmd: Command, argv: st
   }
 }
 
-// SAVE
-export function saveCommand(c: Client): void {
-  if (rdbState(c.server).job !== null) fail('ERR Background save already in progress');
-  rdbState(c.server).saves++;
-  if (saveSync(c.server)) c.ok();
-  else c.error('ERR');
-}
-
-// BGSAVE [SCHEDULE]
-export function bgsaveCommand(c: Client, argv: string[]): void {
-  let schedule = false;
-  if (argv.length > 1) {
-    if (argv.length === 2 && isWord(argv[1], 'SCHEDULE')) schedule = true;
-    else fail(Err.syntax);
-  }
-  const s = c.server;
-  const st = rdbState(s);
-  if (st.job !== null) fail('ERR Background save already in progress');
-  if (s.aof.job !== null || c.inExec) {
-    // Why: inside MULTI/EXEC Redis never forks; it schedules the save instead.
-    if (!schedule && !c.inExec) fail("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
-    st.scheduled = true;
-    c.simple('Background saving scheduled');
-    return;
-  }
-  if (startBgsave(s)) c.simple('Background saving started');
-  else c.error('ERR');
-}
-
 /** Periodic check (like serverCron): scheduled BGSAVE and save points. */
 export function rdbCron(s: Server): void {
   const st = rdbState(s);
@@ -390,30 +359,6 @@ export function shutdownSave(s: Server, f: ShutdownSaveFlags): boolean {
 export function signalShutdownFlags(s: Server, sig: 'SIGTERM' | 'SIGINT'): ShutdownSaveFlags {
   const mode = s.config.get(sig === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint');
   return { save: mode === 'save', nosave: mode === 'nosave', force: mode === 'force' };
-}
-
-// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
-export function debugReloadCommand(c: Client, argv: string[]): void {
-  let flush = true;
-  let save = true;
-  for (const opt of argv.slice(2)) {
-    if (isWord(opt, 'MERGE')) continue;
-    else if (isWord(opt, 'NOFLUSH')) flush = false;
-    else if (isWord(opt, 'NOSAVE')) save = false;
-    else fail('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
-  }
-  const s = c.server;
-  if (save && !saveSync(s)) fail('ERR');
-  if (flush) for (const db of s.dbs) db.clear();
-  try {
-    if (!loadDumpFile(s)) fail('ERR Error trying to load the RDB dump');
-  } catch (e) {
-    if (!(e instanceof RdbLoadError)) throw e;
-    s.log('warning', e.message);
-    fail('ERR Error trying to load the RDB dump');
-  }
-  s.log('warning', 'DB reloaded by DEBUG RELOAD');
-  c.ok();
 }
 
 /**
