@@ -1,0 +1,87 @@
+/**
+ * RESTORE's side effects against the oracle: what it propagates (relative
+ * TTLs become absolute with ABSTTL; an already-expired REPLACE becomes DEL)
+ * and which keyspace notifications it raises.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DiffEnv } from '../support/diff.js';
+import { oracleSkip } from '../support/oracle.js';
+import type { RawClient } from '../support/raw-client.js';
+import { SyncStream } from '../support/sync-stream.js';
+
+describe('differential: RESTORE side effects', { skip: oracleSkip }, () => {
+  let env: DiffEnv;
+  let payload: Buffer;
+  before(async () => {
+    env = await DiffEnv.start();
+    await env.pair.same('RPUSH', 'src', 'a', 'b');
+    const v = (await env.pair.redis.callValue('DUMP', 'src')) as { v: string };
+    payload = Buffer.from(v.v, 'latin1');
+  });
+  after(() => env.stop());
+
+  async function run(): Promise<void> {
+    const p = env.pair;
+    const past = String(Date.now() - 10000);
+    await p.same('RESTORE', 'k1', '0', payload);
+    await p.same('RESTORE', 'k1', '0', payload);
+    await p.same('RESTORE', 'k1', '0', payload, 'REPLACE');
+    await p.same('RESTORE', 'k2', '100000', payload);
+    await p.same('RESTORE', 'k3', String(Date.now() + 100000), payload, 'ABSTTL');
+    await p.same('RESTORE', 'k4', past, payload, 'ABSTTL');
+    await p.same('RESTORE', 'k1', past, payload, 'ABSTTL', 'REPLACE');
+    await p.same('RESTORE', 'k5', '0', payload, 'IDLETIME', '10');
+    await p.same('RESTORE', 'k6', '0', 'garbage');
+  }
+
+  /** The absolute TTL of a propagated RESTORE depends on the millisecond it ran: compared within 2 s. */
+  function normalize(cmds: string[][]): string[][] {
+    return cmds.map((c) => (c[0].toUpperCase() === 'RESTORE' && c.includes('ABSTTL') && c[2] !== '0' ? [...c.slice(0, 2), String(Math.round(Number(c[2]) / 2000)), ...c.slice(3)] : c));
+  }
+
+  it('propagates like Redis 7.0', async () => {
+    const p = env.pair;
+    await p.same('FLUSHALL');
+    const stream = SyncStream.open(env.oracle.port);
+    const ours: string[][] = [];
+    env.server.server.propagationSinks.push((_db, argv) => ours.push([...argv]));
+    try {
+      await stream.ready();
+      await run();
+      await p.same('SET', '__end__', '1');
+      await stream.waitFor('SET', '__end__');
+      const theirs = stream.commands.map((c) => c.map((a) => a));
+      assert.ok(theirs.some((c) => c[0] === 'RESTORE' && c.includes('ABSTTL')));
+      assert.deepEqual(normalize(ours), normalize(theirs));
+    } finally {
+      stream.close();
+      env.server.server.propagationSinks.pop();
+    }
+  });
+
+  it('raises the same keyspace notifications', async () => {
+    const sub = await env.connect();
+    await env.pair.same('FLUSHALL');
+    await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+    try {
+      await sub.same('PSUBSCRIBE', '__key*__:*');
+      await run();
+      const drain = async (c: RawClient): Promise<string[]> => {
+        c.writeRaw('*1\r\n$4\r\nPING\r\n');
+        const out: string[] = [];
+        for (;;) {
+          const raw = await c.readRaw();
+          if (raw === '*2\r\n$4\r\npong\r\n$0\r\n\r\n') return out;
+          out.push(raw);
+        }
+      };
+      const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+      assert.ok(a.length > 5);
+      assert.deepEqual(b, a);
+    } finally {
+      await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', '');
+      sub.close();
+    }
+  });
+});
