@@ -9,6 +9,7 @@ import { loadRdb, RdbFileWriter, RdbLoadError, writeAllDbs } from '../../src/per
 import { decodeIntset, decodeListpack, encodeIntset, encodeListpack } from '../../src/persistence/rdb/listpack.js';
 import { lzfDecompress } from '../../src/persistence/rdb/lzf-decompress.js';
 import { DEFAULT_LIMITS } from '../../src/persistence/rdb/decode.js';
+import { loadAofPreamble } from '../../src/persistence/rdb/manager.js';
 import { ByteWriter } from '../../src/persistence/rdb/writer.js';
 import { lzfCompress } from '../../src/types/lzf.js';
 import { ListValue } from '../../src/types/list.js';
@@ -119,5 +120,22 @@ describe('RDB files', () => {
   it('refuses files from a newer RDB version', () => {
     const s = new Server({ log: null, config: { save: '' } });
     assert.throws(() => loadRdb(Buffer.from('REDIS0011\xff', 'latin1'), s.dbs, { limits: DEFAULT_LIMITS, checksum: true, now: null }), /Can't handle RDB format version 0011/);
+  });
+
+  it('an AOF base with an RDB preamble: keys load (even past their TTL) and the offset of the command tail is returned', () => {
+    const src = new Server({ log: null, config: { save: '' } });
+    src.dbs[0].set('k', 'v');
+    src.dbs[0].setExpire('k', 1000);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rdb-unit-')), 'base.rdb');
+    const fd = fs.openSync(file, 'w');
+    writeAllDbs(new RdbFileWriter(fd, { compress: true, listFill: -2, checksum: true, aofBase: true }), src.dbs, 0, 1);
+    fs.closeSync(fd);
+    const rdb = fs.readFileSync(file);
+    const tail = Buffer.from('*1\r\n$4\r\nPING\r\n');
+    const dst = new Server({ log: null, config: { save: '' } });
+    assert.equal(loadAofPreamble(dst, Buffer.concat([rdb, tail])), rdb.length);
+    assert.equal(dst.dbs[0].dict.get('k'), 'v');
+    assert.equal(dst.dbs[0].getExpire('k'), 1000);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 });

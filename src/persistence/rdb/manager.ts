@@ -369,3 +369,13 @@ export function afterFlushall(s: Server): void {
   killBgsave(s);
   if (savePoints(s).length > 0) saveSync(s);
 }
+
+/**
+ * For the AOF loader: loads an RDB-format AOF base (aof-use-rdb-preamble)
+ * into the server and returns the offset just past its trailer, where
+ * appended commands may follow. Keys are kept even if their TTL passed, as
+ * Redis does for a preamble (the AOF tail decides). Throws RdbLoadError.
+ */
+export function loadAofPreamble(s: Server, buf: Buffer): number {
+  return loadRdb(buf, s.dbs, { limits: decodeLimits(s), checksum: s.config.bool('rdbchecksum'), now: null }).end;
+}
