@@ -23,5 +23,5 @@ const filter = process.argv.slice(2);
 // Map test/**/x.test.ts to its compiled dist/test/**/x.test.js (stale outputs of deleted tests are ignored).
 let files = collect(path.join(root, 'test')).map((f) => path.join(root, 'dist', path.relative(root, f)).replace(/\.ts$/, '.js'));
 if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=180000', ...files], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);
