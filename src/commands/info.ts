@@ -11,7 +11,7 @@ import type { Client } from '../net/client.js';
 import type { Server } from '../server.js';
 import { REDIS_VERSION, RESPITE_VERSION } from '../version.js';
 import { aofEnabledInfoFields, aofInfoFields } from './persistence.js';
-import { rdbInfoFields } from '../persistence/rdb/manager.js';
+import { rdbInfoFields, rdbSaveProgressFields } from '../persistence/rdb/manager.js';
 import type { Command, CommandDef } from './table.js';
 import { trackingInfo } from '../tracking/tracking.js';
 
@@ -186,8 +186,7 @@ function persistenceSection(s: Server): Field[] {
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
     ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ...rdbSaveProgressFields(s),
     ...rdbInfoFields(s),
     ...aofInfoFields(s),
     ...aofEnabledInfoFields(s),

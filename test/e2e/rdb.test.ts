@@ -170,6 +170,7 @@ describe('dump.rdb between redis-server 7.0 and respite', { skip: oracleSkip }, 
         assert.equal(await c.call('BGSAVE'), '+Background saving started\r\n');
         assert.equal(await c.call('BGSAVE'), '-ERR Background save already in progress\r\n');
         assert.equal(await c.call('SAVE'), '-ERR Background save already in progress\r\n');
+        if ((await infoField(c, 'rdb_bgsave_in_progress')) === '1') assert.equal(await infoField(c, 'current_save_keys_total'), String(N + 1));
         // Writes during the save: overwrite, delete, in-place edits, new keys, FLUSHALL at the end.
         for (let i = 0; i < N; i += 997) {
           await c.call('SET', `key:${i}`, 'changed');

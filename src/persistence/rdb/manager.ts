@@ -307,6 +307,15 @@ export function loadDumpFile(s: Server): boolean {
   return true;
 }
 
+/** current_save_keys_processed / current_save_keys_total: progress of a running BGSAVE (0 and 0 otherwise). */
+export function rdbSaveProgressFields(s: Server): Array<[string, number]> {
+  const job = rdbState(s).job;
+  return [
+    ['current_save_keys_processed', job === null ? 0 : job.keysWritten],
+    ['current_save_keys_total', job === null ? 0 : job.keysTotal],
+  ];
+}
+
 /** INFO persistence's RDB fields, rdb_changes_since_last_save to rdb_last_load_keys_loaded. */
 export function rdbInfoFields(s: Server): Array<[string, string | number]> {
   const st = rdbState(s);

@@ -79,6 +79,13 @@ export class SnapshotJob {
     }
   }
 
+  /** Keys in the captured databases at T0. */
+  get keysTotal(): number {
+    let n = 0;
+    for (const s of this.order) n += s.size;
+    return n;
+  }
+
   get keysWritten(): number {
     return this.out.keys;
   }
