@@ -82,6 +82,12 @@ export class ByteReader {
 
   /** An RDB string (raw, int-encoded or LZF) as latin1. */
   str(): string {
+    const b = this.buf[this.pos];
+    // Fast path for the common short raw string: no intermediate Buffer view.
+    if (b !== undefined && b < 0x40 && this.pos + 1 + b <= this.end) {
+      this.pos += 1 + b;
+      return this.buf.toString('latin1', this.pos - b, this.pos);
+    }
     return this.strBuf().toString('latin1');
   }
 
