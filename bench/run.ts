@@ -4,6 +4,7 @@
  * hits both alike. Prints a markdown table with the ratio respite/redis.
  *
  *   npm run bench            (ROUNDS=3 BENCH_N=200000 to change the defaults)
+ *   npm run bench:types      (the data-type commands: LPUSH ... LRANGE_600)
  */
 import { fmtOps, median, redisBenchmark, startRedis, startRespite, type BenchServer } from './common.js';
 
@@ -19,8 +20,14 @@ const ROUNDS = Math.max(2, Number(process.env.ROUNDS ?? 3));
 
 const unpipelined = (t: string): Case => ({ label: '', args: ['-t', t, '-c', '50', '-n', String(N)], target: 0.9 });
 const pipelined = (t: string): Case => ({ label: ' -P 16', args: ['-t', t, '-c', '50', '-P', '16', '-n', String(NP)], target: 0.7 });
+/** Data-type commands (issue 3's list), unpipelined, target 0.8. */
+const typed = (t: string): Case => ({ ...unpipelined(t), target: 0.8 });
 // One redis-benchmark run per test, so a command respite lacks only loses its own row.
-const CASES: Case[] = [...['ping_inline', 'ping_mbulk', 'set', 'get', 'incr', 'mset'].map(unpipelined), ...['set', 'get'].map(pipelined)];
+// BENCH_SET=types runs the data-type suite instead of the core one.
+const CASES: Case[] =
+  process.env.BENCH_SET === 'types'
+    ? ['lpush', 'rpush', 'lpop', 'rpop', 'sadd', 'hset', 'spop', 'zadd', 'zpopmin', 'lrange_100', 'lrange_300', 'lrange_600'].map(typed)
+    : [...['ping_inline', 'ping_mbulk', 'set', 'get', 'incr', 'mset'].map(unpipelined), ...['set', 'get'].map(pipelined)];
 
 async function main(): Promise<void> {
   const servers: BenchServer[] = [await startRespite(), await startRedis()];
