@@ -7,6 +7,13 @@
 import { formatDouble } from './number-format.js';
 import type { RespValue } from './resp-reader.js';
 
+/** `$<len>\r\n` for short lengths, precomputed: number-to-string per element dominates long replies. */
+const BULK_HEADERS: string[] = Array.from({ length: 1024 }, (_, n) => '$' + n + '\r\n');
+
+function bulkHeader(len: number): string {
+  return len < 1024 ? BULK_HEADERS[len] : '$' + len + '\r\n';
+}
+
 export class ReplyWriter {
   /** Pending output, latin1. */
   out = '';
@@ -31,7 +38,7 @@ export class ReplyWriter {
   }
 
   bulk(s: string): void {
-    this.out += '$' + s.length + '\r\n' + s + '\r\n';
+    this.out += bulkHeader(s.length) + s + '\r\n';
   }
 
   /** A missing value: `$-1` in RESP2, `_` in RESP3. */
@@ -96,8 +103,13 @@ export class ReplyWriter {
   }
 
   bulks(items: readonly string[]): void {
-    this.array(items.length);
-    for (const s of items) this.bulk(s);
+    const n = items.length;
+    let out = '*' + n + '\r\n';
+    for (let i = 0; i < n; i++) {
+      const s = items[i];
+      out += bulkHeader(s.length) + s + '\r\n';
+    }
+    this.out += out;
   }
 
   /** Re-encodes a parsed reply tree for this client's protocol (used for static metadata replies). */
