@@ -84,7 +84,7 @@ row('acl-pubsub-default', 'enum', 'resetchannels', { values: ['allchannels', 're
   row('active-defrag-threshold-lower', 'int', '10', { min: 0n, max: 1000n }),
   row('active-defrag-threshold-upper', 'int', '100', { min: 0n, max: 1000n }),
   row('active-expire-effort', 'int', '1', { min: 1n, max: 10n }),
-  row('activedefrag', 'bool', 'no', { effect: true }),
+  row('activedefrag', 'bool', 'yes', { effect: true }), // respite default: idle heap compaction (src/heap-compaction.ts)
   row('activerehashing', 'bool', 'yes'),
   row('always-show-logo', 'bool', 'no', { mode: 'immutable' }),
   row('aof-disable-auto-gc', 'bool', 'no', { effect: true }),
