@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DiffEnv } from '../support/diff.js';
+import { collectPropagation, drainUntilPong } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
-import type { RawClient } from '../support/raw-client.js';
-import { SyncStream } from '../support/sync-stream.js';
 
 describe('differential: RESTORE side effects', { skip: oracleSkip }, () => {
   let env: DiffEnv;
@@ -43,21 +42,9 @@ describe('differential: RESTORE side effects', { skip: oracleSkip }, () => {
   it('propagates like Redis 7.0', async () => {
     const p = env.pair;
     await p.same('FLUSHALL');
-    const stream = SyncStream.open(env.oracle.port);
-    const ours: string[][] = [];
-    env.server.server.propagationSinks.push((_db, argv) => ours.push([...argv]));
-    try {
-      await stream.ready();
-      await run();
-      await p.same('SET', '__end__', '1');
-      await stream.waitFor('SET', '__end__');
-      const theirs = stream.commands.map((c) => c.map((a) => a));
-      assert.ok(theirs.some((c) => c[0] === 'RESTORE' && c.includes('ABSTTL')));
-      assert.deepEqual(normalize(ours), normalize(theirs));
-    } finally {
-      stream.close();
-      env.server.server.propagationSinks.pop();
-    }
+    const { ours, theirs } = await collectPropagation(env, run);
+    assert.ok(theirs.some((c) => c[0] === 'RESTORE' && c.includes('ABSTTL')));
+    assert.deepEqual(normalize(ours), normalize(theirs));
   });
 
   it('raises the same keyspace notifications', async () => {
@@ -67,16 +54,7 @@ describe('differential: RESTORE side effects', { skip: oracleSkip }, () => {
     try {
       await sub.same('PSUBSCRIBE', '__key*__:*');
       await run();
-      const drain = async (c: RawClient): Promise<string[]> => {
-        c.writeRaw('*1\r\n$4\r\nPING\r\n');
-        const out: string[] = [];
-        for (;;) {
-          const raw = await c.readRaw();
-          if (raw === '*2\r\n$4\r\npong\r\n$0\r\n\r\n') return out;
-          out.push(raw);
-        }
-      };
-      const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+      const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
       assert.ok(a.length > 5);
       assert.deepEqual(b, a);
     } finally {

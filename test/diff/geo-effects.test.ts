@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DiffEnv } from '../support/diff.js';
+import { collectPropagation, drainUntilPong } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
-import type { RawClient } from '../support/raw-client.js';
-import { SyncStream } from '../support/sync-stream.js';
 
 const SEQ: string[][] = [
   ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
@@ -39,19 +38,10 @@ describe('differential: GEO side effects', { skip: oracleSkip }, () => {
   it('propagates effects like Redis 7.0', async () => {
     const p = env.pair;
     await p.same('FLUSHALL');
-    const stream = SyncStream.open(env.oracle.port);
-    const ours: string[][] = [];
-    env.server.server.propagationSinks.push((_db, argv) => ours.push([...argv]));
-    try {
-      await stream.ready();
+    const { ours, theirs } = await collectPropagation(env, async () => {
       for (const c of SEQ) await p.same(...c);
-      await p.same('SET', '__end__', '1');
-      await stream.waitFor('SET', '__end__');
-      assert.deepEqual(ours, stream.commands);
-    } finally {
-      stream.close();
-      env.server.server.propagationSinks.pop();
-    }
+    });
+    assert.deepEqual(ours, theirs);
   });
 
   it('raises the same keyspace notifications', async () => {
@@ -60,16 +50,7 @@ describe('differential: GEO side effects', { skip: oracleSkip }, () => {
     await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
     await sub.same('PSUBSCRIBE', '__key*__:*');
     for (const c of SEQ) await env.pair.same(...c);
-    const drain = async (c: RawClient): Promise<string[]> => {
-      c.writeRaw('*1\r\n$4\r\nPING\r\n');
-      const out: string[] = [];
-      for (;;) {
-        const raw = await c.readRaw();
-        if (raw === '*2\r\n$4\r\npong\r\n$0\r\n\r\n') return out;
-        out.push(raw);
-      }
-    };
-    const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+    const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
     assert.ok(a.length > 10);
     assert.deepEqual(b, a);
     await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', '');

@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DiffEnv } from '../support/diff.js';
+import { collectPropagation, drainUntilPong } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
-import type { RawClient } from '../support/raw-client.js';
-import { SyncStream } from '../support/sync-stream.js';
 
 const SEQ: string[][] = [
   ['HSET', 'h', 'a', '1', 'b', '2'],
@@ -59,19 +58,10 @@ describe('differential: hash side effects', { skip: oracleSkip }, () => {
   it('propagates effects like Redis 7.0', async () => {
     const p = env.pair;
     await p.same('FLUSHALL');
-    const stream = SyncStream.open(env.oracle.port);
-    const ours: string[][] = [];
-    env.server.server.propagationSinks.push((_db, argv) => ours.push([...argv]));
-    try {
-      await stream.ready();
+    const { ours, theirs } = await collectPropagation(env, async () => {
       await run();
-      await p.same('SET', '__end__', '1');
-      await stream.waitFor('SET', '__end__');
-      assert.deepEqual(ours, stream.commands);
-    } finally {
-      stream.close();
-      env.server.server.propagationSinks.pop();
-    }
+    });
+    assert.deepEqual(ours, theirs);
   });
 
   it('raises the same keyspace notifications', async () => {
@@ -81,16 +71,7 @@ describe('differential: hash side effects', { skip: oracleSkip }, () => {
     try {
       await sub.same('PSUBSCRIBE', '__key*__:*');
       await run();
-      const drain = async (c: RawClient): Promise<string[]> => {
-        c.writeRaw('*1\r\n$4\r\nPING\r\n');
-        const out: string[] = [];
-        for (;;) {
-          const raw = await c.readRaw();
-          if (raw === '*2\r\n$4\r\npong\r\n$0\r\n\r\n') return out;
-          out.push(raw);
-        }
-      };
-      const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+      const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
       assert.ok(a.length > 20);
       assert.deepEqual(b, a);
     } finally {

@@ -6,19 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiffEnv, type Pair } from '../support/diff.js';
+import { drainUntilPong } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
-import { encodeCommand, type RawClient } from '../support/raw-client.js';
-
-/** Every message a subscriber received until the PING sentinel's reply. */
-async function drain(c: RawClient): Promise<string[]> {
-  c.writeRaw(encodeCommand(['PING']));
-  const out: string[] = [];
-  for (;;) {
-    const raw = await c.readRaw();
-    if (raw === '*2\r\n$4\r\npong\r\n$0\r\n\r\n') return out;
-    out.push(raw);
-  }
-}
+import { encodeCommand } from '../support/raw-client.js';
 
 describe('differential: list keyspace events', { skip: oracleSkip }, () => {
   let env: DiffEnv;
@@ -36,7 +26,7 @@ describe('differential: list keyspace events', { skip: oracleSkip }, () => {
   });
 
   async function sameEvents(): Promise<string[]> {
-    const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+    const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
     assert.deepEqual(b, a, 'keyspace notifications differ');
     return a;
   }

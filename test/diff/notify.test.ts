@@ -6,22 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { RawClient } from '../support/raw-client.js';
 import { DiffEnv, type Pair } from '../support/diff.js';
+import { drainUntilPong } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Every message a subscriber received until the PING sentinel's reply. */
-async function drain(c: RawClient): Promise<string[]> {
-  c.writeRaw('*1\r\n$4\r\nPING\r\n');
-  const out: string[] = [];
-  for (;;) {
-    const raw = await c.readRaw();
-    if (raw === '*2\r\n$4\r\npong\r\n$0\r\n\r\n') return out;
-    out.push(raw);
-  }
-}
 
 describe('differential keyspace notifications', { skip: oracleSkip }, () => {
   let env: DiffEnv;
@@ -42,7 +31,7 @@ describe('differential keyspace notifications', { skip: oracleSkip }, () => {
 
   /** Drains both subscribers and asserts the same messages arrived. */
   async function sameEvents(): Promise<string[]> {
-    const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+    const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
     assert.deepEqual(b, a, 'keyspace notifications differ');
     return a;
   }
@@ -216,7 +205,7 @@ describe('differential keyspace notifications', { skip: oracleSkip }, () => {
     await env.pair.same('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
     try {
       await sleep(400);
-      const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+      const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
       // The cycle's sampling order is Redis's own: compare as sets.
       assert.deepEqual([...b].sort(), [...a].sort());
       assert.equal(a.filter((m) => m.includes('expired')).length, 4);

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiffEnv } from '../support/diff.js';
+import { collectPropagation, drainUntilPong } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
-import { type RawClient, encodeCommand } from '../support/raw-client.js';
-import { SyncStream } from '../support/sync-stream.js';
+import { encodeCommand } from '../support/raw-client.js';
 
 const SEQ: string[][] = [
   ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e', '6', 'f'],
@@ -73,11 +73,7 @@ describe('differential: sorted-set side effects', { skip: oracleSkip }, () => {
   it('propagates effects like Redis 7.0 (blocking pops as ZPOPMIN/ZPOPMAX)', async () => {
     const p = env.pair;
     await p.same('FLUSHALL');
-    const stream = SyncStream.open(env.oracle.port);
-    const ours: string[][] = [];
-    env.server.server.propagationSinks.push((_db, argv) => ours.push([...argv]));
-    try {
-      await stream.ready();
+    const { ours, theirs } = await collectPropagation(env, async () => {
       for (const c of SEQ) await p.same(...c);
       const blockers = [
         ['BZPOPMAX', 'b1', '0'],
@@ -93,13 +89,8 @@ describe('differential: sorted-set side effects', { skip: oracleSkip }, () => {
       }
       await p.same('ZADD', 'b1', '1', 'x', '2', 'y', '3', 'z', '4', 'w', '5', 'v');
       for (const c of conns) await c.readSame();
-      await p.same('SET', '__end__', '1');
-      await stream.waitFor('SET', '__end__');
-      assert.deepEqual(ours, stream.commands);
-    } finally {
-      stream.close();
-      env.server.server.propagationSinks.pop();
-    }
+    });
+    assert.deepEqual(ours, theirs);
   });
 
   it('raises the same keyspace notifications', async () => {
@@ -108,16 +99,7 @@ describe('differential: sorted-set side effects', { skip: oracleSkip }, () => {
     await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
     await sub.same('PSUBSCRIBE', '__key*__:*');
     for (const c of SEQ) await env.pair.same(...c);
-    const drain = async (c: RawClient): Promise<string[]> => {
-      c.writeRaw('*1\r\n$4\r\nPING\r\n');
-      const out: string[] = [];
-      for (;;) {
-        const raw = await c.readRaw();
-        if (raw === '*2\r\n$4\r\npong\r\n$0\r\n\r\n') return out;
-        out.push(raw);
-      }
-    };
-    const [a, b] = await Promise.all([drain(sub.redis), drain(sub.respite)]);
+    const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
     assert.ok(a.length > 20);
     assert.deepEqual(b, a);
     await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', '');
