@@ -29,31 +29,16 @@
  */
 import fs from 'node:fs';
 import type { Database } from '../../keyspace/db.js';
-import { hashKey, reverseBits32, type Dict } from '../../keyspace/dict.js';
 import type { Value } from '../../types/value.js';
+import { PointInTimeScan, type CapturedDb } from '../point-in-time-scan.js';
 import { encodeSelect, encodeTimestamp } from './encode.js';
 import { rewriteKey } from './rewrite-commands.js';
 
 /** Bytes of pending base text written out at once. */
 const WRITE_CHUNK = 1 << 20;
-/** Keys visited per scan call inside a slice. */
-const SCAN_COUNT = 64;
-
-interface DbSnapshot {
-  /** Database number at T0 (the base writes the dictionary under it). */
-  readonly id: number;
-  readonly dict: Dict<Value>;
-  readonly expires: Dict<number>;
-  cursor: number;
-  done: boolean;
-  /** Keys handled ahead of the scan (written or known absent at T0). */
-  readonly ahead: Set<string>;
-}
 
 export class RewriteJob {
-  private readonly snaps = new Map<Dict<Value>, DbSnapshot>();
-  private readonly order: DbSnapshot[] = [];
-  private next = 0;
+  private readonly scan: PointInTimeScan;
   private out = '';
   private selected = -1;
   private fd: number;
@@ -68,17 +53,13 @@ export class RewriteJob {
     timestampSec: number | null,
   ) {
     this.fd = fs.openSync(tempPath, 'w', 0o644);
-    for (const db of dbs) {
-      const s: DbSnapshot = { id: db.id, dict: db.dict, expires: db.expires, cursor: 0, done: db.dict.size === 0, ahead: new Set() };
-      this.snaps.set(db.dict, s);
-      this.order.push(s);
-    }
+    this.scan = new PointInTimeScan(dbs, (db, key, v, expireAt) => this.emit(db, key, v, expireAt));
     if (timestampSec !== null) this.out += encodeTimestamp(timestampSec);
   }
 
   /** True once every captured dictionary has been scanned (the text may still need writing). */
   get scanned(): boolean {
-    return this.next >= this.order.length;
+    return this.scan.scanned;
   }
 
   /**
@@ -86,45 +67,23 @@ export class RewriteJob {
    * has not reached the key yet, its T0 state goes to the base now.
    */
   beforeWrite(db: Database, key: string): void {
-    const s = this.snaps.get(db.dict);
-    if (s === undefined || s.done || s.ahead.has(key)) return;
-    if (s.cursor !== 0 && reverseBits32(hashKey(key)) < reverseBits32(s.cursor)) return;
-    s.ahead.add(key);
-    const v = s.dict.get(key);
-    if (v !== undefined) this.emit(s, key, v);
+    this.scan.beforeWrite(db, key);
   }
 
-  private emit(s: DbSnapshot, key: string, v: Value): void {
-    if (this.selected !== s.id) {
-      this.out += encodeSelect(s.id);
-      this.selected = s.id;
+  private emit(db: CapturedDb, key: string, v: Value, expireAt: number): void {
+    if (this.selected !== db.id) {
+      this.out += encodeSelect(db.id);
+      this.selected = db.id;
     }
-    this.out += rewriteKey(key, v, s.expires.get(key) ?? -1);
+    this.out += rewriteKey(key, v, expireAt);
     this.keysWritten++;
     if (this.out.length >= WRITE_CHUNK) this.writeOut();
   }
 
   /** Scans for about `budgetMs`; returns true when the scan is complete. Throws on I/O or type errors. */
   step(budgetMs: number): boolean {
-    const until = performance.now() + budgetMs;
-    while (this.next < this.order.length) {
-      const s = this.order[this.next];
-      if (s.done) {
-        this.next++;
-        continue;
-      }
-      s.cursor = s.dict.scan(s.cursor, SCAN_COUNT, (key, v) => {
-        if (!s.ahead.has(key)) this.emit(s, key, v);
-      });
-      if (s.cursor === 0) {
-        s.done = true;
-        s.ahead.clear();
-        this.next++;
-      }
-      if (performance.now() >= until) break;
-    }
-    if (this.scanned) this.writeOut();
-    return this.scanned;
+    if (this.scan.step(budgetMs)) this.writeOut();
+    return this.scan.scanned;
   }
 
   private writeOut(): void {

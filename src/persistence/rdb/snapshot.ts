@@ -21,31 +21,14 @@
  */
 import fs from 'node:fs';
 import type { Database } from '../../keyspace/db.js';
-import { hashKey, reverseBits32, type Dict } from '../../keyspace/dict.js';
 import type { Value } from '../../types/value.js';
+import { PointInTimeScan, type CapturedDb } from '../point-in-time-scan.js';
 import { Op, RdbFileWriter, type RdbWriteOptions } from './file.js';
 
-/** Keys visited per scan call inside a slice. */
-const SCAN_COUNT = 64;
-
-interface DbSnapshot {
-  readonly id: number;
-  readonly dict: Dict<Value>;
-  readonly expires: Dict<number>;
-  readonly size: number;
-  readonly expiresSize: number;
-  cursor: number;
-  done: boolean;
-  /** RESIZEDB was written for this database. */
-  announced: boolean;
-  /** Keys handled ahead of the scan (written, or absent at T0). */
-  readonly ahead: Set<string>;
-}
-
 export class SnapshotJob {
-  private readonly snaps = new Map<Dict<Value>, DbSnapshot>();
-  private readonly order: DbSnapshot[] = [];
-  private next = 0;
+  private readonly scan: PointInTimeScan;
+  /** Databases whose RESIZEDB has been written. */
+  private readonly announced = new Set<number>();
   private selected = -1;
   private fd: number;
   private readonly out: RdbFileWriter;
@@ -62,27 +45,13 @@ export class SnapshotJob {
     this.fd = fs.openSync(tempPath, 'w', 0o644);
     this.out = new RdbFileWriter(this.fd, opts);
     this.out.header(usedMem, Math.floor(Date.now() / 1000));
-    for (const db of dbs) {
-      const s: DbSnapshot = {
-        id: db.id,
-        dict: db.dict,
-        expires: db.expires,
-        size: db.dict.size,
-        expiresSize: db.expires.size,
-        cursor: 0,
-        done: db.dict.size === 0,
-        announced: false,
-        ahead: new Set(),
-      };
-      this.snaps.set(db.dict, s);
-      this.order.push(s);
-    }
+    this.scan = new PointInTimeScan(dbs, (db, key, v, expireAt) => this.emit(db, key, v, expireAt));
   }
 
   /** Keys in the captured databases at T0. */
   get keysTotal(): number {
     let n = 0;
-    for (const s of this.order) n += s.size;
+    for (const s of this.scan.databases) n += s.size;
     return n;
   }
 
@@ -92,59 +61,34 @@ export class SnapshotJob {
 
   /** True once every captured dictionary has been scanned. */
   get scanned(): boolean {
-    return this.next >= this.order.length;
+    return this.scan.scanned;
   }
 
   /** A command may write `key` in `db`: if the scan has not reached it, it is written now. */
   beforeWrite(db: Database, key: string): void {
-    const s = this.snaps.get(db.dict);
-    if (s === undefined || s.done || s.ahead.has(key)) return;
-    if (s.cursor !== 0 && reverseBits32(hashKey(key)) < reverseBits32(s.cursor)) return;
-    s.ahead.add(key);
-    const v = s.dict.get(key);
-    if (v !== undefined) {
-      this.emit(s, key, v);
-      this.keysAhead++;
-    }
+    if (this.scan.beforeWrite(db, key)) this.keysAhead++;
   }
 
-  private emit(s: DbSnapshot, key: string, v: Value): void {
-    if (this.selected !== s.id) {
+  private emit(db: CapturedDb, key: string, v: Value, expireAt: number): void {
+    if (this.selected !== db.id) {
       // Why: a key written ahead may come from another database than the one
       // being scanned; SELECTDB may appear any number of times in an RDB file.
-      if (!s.announced) {
-        this.out.selectDb(s.id, s.size, s.expiresSize);
-        s.announced = true;
+      if (!this.announced.has(db.id)) {
+        this.out.selectDb(db.id, db.size, db.expiresSize);
+        this.announced.add(db.id);
       } else {
         this.out.w.byte(Op.SELECTDB);
-        this.out.w.len(s.id);
+        this.out.w.len(db.id);
       }
-      this.selected = s.id;
+      this.selected = db.id;
     }
-    this.out.key(key, v, s.expires.get(key) ?? -1);
+    this.out.key(key, v, expireAt);
   }
 
   /** Scans for about `budgetMs`; returns true when done. Throws on I/O errors. */
   step(budgetMs: number): boolean {
-    const until = performance.now() + budgetMs;
-    while (this.next < this.order.length) {
-      const s = this.order[this.next];
-      if (s.done) {
-        this.next++;
-        continue;
-      }
-      s.cursor = s.dict.scan(s.cursor, SCAN_COUNT, (key, v) => {
-        if (!s.ahead.has(key)) this.emit(s, key, v);
-      });
-      if (s.cursor === 0) {
-        s.done = true;
-        s.ahead.clear();
-        this.next++;
-      }
-      if (performance.now() >= until) break;
-    }
-    if (this.scanned) this.out.flush();
-    return this.scanned;
+    if (this.scan.step(budgetMs)) this.out.flush();
+    return this.scan.scanned;
   }
 
   /** Writes the trailer, fsyncs off the main thread and closes; resolves with the file size. */
