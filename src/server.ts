@@ -58,6 +58,8 @@ export class Server implements KeyspaceHost {
   private password = '';
   private maxClients = 10000;
   private idleTimeoutSec = 0;
+  private hz = 10;
+  private activeDefrag = false;
   private nextClientId = 1;
   private cmdTime = 0;
   private listeners: net.Server[] = [];
@@ -117,7 +119,11 @@ export class Server implements KeyspaceHost {
     };
     this.config.watch('port', onListenChange);
     this.config.watch('bind', onListenChange);
-    this.config.watch('hz', (v) => this.scheduleCron(Number(v)));
+    this.config.watch('hz', (v) => {
+      this.hz = Number(v);
+      this.scheduleCron(this.hz);
+    });
+    this.config.watch('activedefrag', (v) => (this.activeDefrag = v === 'yes'));
   }
 
   log(level: LogLevel, msg: string): void {
@@ -415,7 +421,7 @@ export class Server implements KeyspaceHost {
   serverCron(): void {
     this.wallOffset = Date.now() - performance.now();
     this.freezeTime();
-    if (this.activeExpireEnabled && !this.pause.active) activeExpireCycle(this, this.expireCursor, 1000 / this.config.int('hz') / 4);
+    if (this.activeExpireEnabled && !this.pause.active) activeExpireCycle(this, this.expireCursor, 1000 / this.hz / 4);
     if (this.idleTimeoutSec > 0) {
       const limit = Date.now() - this.idleTimeoutSec * 1000;
       for (const c of this.clients.values()) {
@@ -426,7 +432,7 @@ export class Server implements KeyspaceHost {
       db.dict.rehashStep(16);
       db.expires.rehashStep(16);
     }
-    if (this.config.directive('activedefrag') !== undefined && this.config.bool('activedefrag')) this.compactor.maybeCompact(this.lastCommandAt);
+    if (this.activeDefrag) this.compactor.maybeCompact(this.lastCommandAt);
   }
 
   /** Stops listening and disconnects everyone. */

@@ -72,8 +72,8 @@ export class Client extends ReplyWriter {
     this.authenticated = !server.requiresAuth();
     this.parser.authenticated = this.authenticated;
     this.createdAt = this.lastInteraction = Date.now();
-    this.addr = socket === null ? '' : formatAddr(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-    this.laddr = socket === null ? '' : formatAddr(socket.localAddress, socket.localPort, socket.localFamily);
+    this.addr = socket === null ? '' : formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = socket === null ? '' : formatAddr(socket.localAddress, socket.localPort);
   }
 
   override error(msg: string): void {
@@ -160,8 +160,9 @@ export class Client extends ReplyWriter {
   }
 }
 
-function formatAddr(host: string | undefined, port: number | undefined, family: string | undefined): string {
+/** `ip:port` as CLIENT LIST prints it (IPv4-mapped IPv6 addresses shown as IPv4). */
+function formatAddr(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return '';
   if (host.startsWith('::ffff:')) host = host.slice(7);
-  return family === 'IPv6' && !host.includes('.') ? `${host}:${port}` : `${host}:${port}`;
+  return `${host}:${port}`;
 }
