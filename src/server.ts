@@ -10,6 +10,7 @@ import { ALL_COMMANDS } from './commands/index.js';
 import { call } from './commands/dispatch.js';
 import { CommandTable, type CommandStats } from './commands/table.js';
 import { Config, type ConfigValues } from './config/config.js';
+import { reprArg } from './config/file.js';
 import { appendLogSink } from './config/logfile.js';
 import { BlockingManager } from './keyspace/blocking.js';
 import { Database, type KeyspaceHost } from './keyspace/db.js';
@@ -240,7 +241,7 @@ export class Server implements KeyspaceHost {
     const where = c.socket === null ? 'lua' : c.addr;
     let line = `${Math.floor(t / 1000)}.${String((t % 1000) * 1000).padStart(6, '0')} [${c.db.id} ${where}]`;
     const hidden = redactedArgs(argv);
-    for (let i = 0; i < argv.length; i++) line += ' ' + (hidden.has(i) ? '"(redacted)"' : quoteForMonitor(argv[i]));
+    for (let i = 0; i < argv.length; i++) line += ' ' + (hidden.has(i) ? '"(redacted)"' : reprArg(argv[i]));
     for (const m of this.monitors) {
       m.simple(line);
       m.flush();
@@ -467,22 +468,4 @@ export function redactedArgs(argv: readonly string[]): Set<number> {
     }
   }
   return out;
-}
-
-/** Quotes an argument as MONITOR shows it (sdscatrepr). */
-export function quoteForMonitor(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    const c = s[i];
-    if (c === '\\' || c === '"') out += '\\' + c;
-    else if (c === '\n') out += '\\n';
-    else if (c === '\r') out += '\\r';
-    else if (c === '\t') out += '\\t';
-    else if (c === '\x07') out += '\\a';
-    else if (c === '\b') out += '\\b';
-    else if (ch < 32 || ch > 126) out += '\\x' + ch.toString(16).padStart(2, '0');
-    else out += c;
-  }
-  return out + '"';
 }

@@ -115,3 +115,16 @@ export const MAX_REPEATED_PICKS = 1 << 24;
 export function checkRepeatedPicks(count: number): void {
   if (count > MAX_REPEATED_PICKS) fail('ERR value is out of range');
 }
+
+/**
+ * Shrinks `all` in place to `count` uniformly chosen elements by removing
+ * random ones (the strategy Redis uses when most elements are kept).
+ */
+export function keepRandom<T>(all: T[], count: number): T[] {
+  while (all.length > count) {
+    const i = (Math.random() * all.length) | 0;
+    all[i] = all[all.length - 1];
+    all.pop();
+  }
+  return all;
+}

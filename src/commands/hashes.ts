@@ -16,6 +16,7 @@ import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../types/
 import { int64Arg } from './args.js';
 import {
   checkRepeatedPicks,
+  keepRandom,
   collectionCursor,
   isOption,
   parseCollectionScanOptions,
@@ -291,12 +292,7 @@ function uniqueFields(h: HashValue, count: number): string[] {
   if (count * 3 > size) {
     const all: string[] = [];
     h.forEach((f) => void all.push(f));
-    while (all.length > count) {
-      const i = (Math.random() * all.length) | 0;
-      all[i] = all[all.length - 1];
-      all.pop();
-    }
-    return all;
+    return keepRandom(all, count);
   }
   const seen = new Set<string>();
   while (seen.size < count) seen.add(h.randomField());

@@ -15,6 +15,7 @@ import { parseInt64 } from '../types/int64.js';
 import { SetValue } from '../types/set.js';
 import {
   checkRepeatedPicks,
+  keepRandom,
   collectionCursor,
   isOption,
   parseCollectionScanOptions,
@@ -282,12 +283,7 @@ function srandmember(c: Client, argv: string[]): void {
 function uniqueMembers(s: SetValue, count: number): string[] {
   if (count * SRANDMEMBER_SUB_STRATEGY_MUL > s.size) {
     const all = s.members();
-    while (all.length > count) {
-      const i = (Math.random() * all.length) | 0;
-      all[i] = all[all.length - 1];
-      all.pop();
-    }
-    return all;
+    return keepRandom(all, count);
   }
   const seen = new Set<string>();
   while (seen.size < count) seen.add(s.random());
