@@ -8,8 +8,11 @@
  * found absent at T0) are remembered so the scan skips them later.
  * The reasoning behind the guarantee is written up in aof/rewrite-job.ts.
  */
+import { isWord } from '../commands/args.js';
+import { CmdFlag, type Command } from '../commands/table.js';
 import type { Database } from '../keyspace/db.js';
 import { hashKey, reverseBits32, type Dict } from '../keyspace/dict.js';
+import type { Client } from '../net/client.js';
 import type { Value } from '../types/value.js';
 
 /** Keys visited per scan call inside a slice. */
@@ -108,5 +111,35 @@ export class PointInTimeScan {
 
   private emitKey(s: ScanState, key: string, v: Value): void {
     this.emit(s, key, v, s.expires.get(key) ?? -1);
+  }
+}
+
+/**
+ * Calls `visit` with every database/key pair the command `argv` may write,
+ * so a point-in-time scan can save them before they change: the key specs'
+ * keys in the client's database, plus the ones specs cannot name (MOVE's and
+ * COPY's key in the other database, SORT's STORE destination).
+ */
+export function forEachWrittenKey(c: Client, cmd: Command, argv: string[], visit: (db: Database, key: string) => void): void {
+  if (!cmd.has(CmdFlag.Write) && !cmd.meta.flags.includes('may_replicate')) return;
+  let idx: number[];
+  try {
+    idx = cmd.keyIndexes(argv);
+  } catch {
+    return;
+  }
+  for (const i of idx) if (i < argv.length) visit(c.db, argv[i]);
+  const name = (cmd.parent ?? cmd).name;
+  const dbArg = (n: string | undefined) => (n !== undefined && /^\d+$/.test(n) ? c.server.dbs[Number(n)] : undefined);
+  if (name === 'move') {
+    const db = dbArg(argv[2]);
+    if (db !== undefined) visit(db, argv[1]);
+  } else if (name === 'copy') {
+    for (let i = 3; i < argv.length - 1; i++) {
+      const db = isWord(argv[i], 'DB') ? dbArg(argv[i + 1]) : undefined;
+      if (db !== undefined) visit(db, argv[2]);
+    }
+  } else if (name === 'sort' || name === 'sort_ro') {
+    for (let i = 2; i < argv.length - 1; i++) if (isWord(argv[i], 'STORE')) visit(c.db, argv[i + 1]);
   }
 }

@@ -23,8 +23,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CmdFlag, type Command } from '../../commands/table.js';
-import type { Database } from '../../keyspace/db.js';
 import type { Client } from '../../net/client.js';
 import type { Server } from '../../server.js';
 import { encodeCommand, encodeSelect, encodeTimestamp } from './encode.js';
@@ -42,6 +40,7 @@ import {
   tempManifestName,
   type Manifest,
 } from './manifest.js';
+import { forEachWrittenKey } from '../point-in-time-scan.js';
 import { RewriteJob } from './rewrite-job.js';
 
 export type AofState = 'off' | 'on' | 'wait-rewrite';
@@ -603,7 +602,7 @@ export class AofManager {
       return 'ERR Background append only file rewriting failed';
     }
     const job = this.job;
-    this.server.beforeWrite = (c, cmd, argv) => beforeWrite(job, c, cmd, argv);
+    this.server.beforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, (db, key) => job.beforeWrite(db, key));
     this.server.log('notice', 'Background append only file rewriting started');
     setImmediate(() => this.rewriteStep(job));
     return null;
@@ -744,34 +743,5 @@ export class AofManager {
 
   get fsyncInProgress(): boolean {
     return this.syncing;
-  }
-}
-
-/** Database and key pairs a command may write, for the rewrite's copy-before-write. */
-function beforeWrite(job: RewriteJob, c: Client, cmd: Command, argv: string[]): void {
-  if (!cmd.has(CmdFlag.Write) && !cmd.meta.flags.includes('may_replicate')) return;
-  let idx: number[];
-  try {
-    idx = cmd.keyIndexes(argv);
-  } catch {
-    return;
-  }
-  for (const i of idx) job.beforeWrite(c.db, argv[i]);
-  const name = (cmd.parent ?? cmd).name;
-  const other = (n: string | undefined): Database | undefined => {
-    const id = n !== undefined && /^\d+$/.test(n) ? Number(n) : -1;
-    return c.server.dbs[id];
-  };
-  // Keys in another database or behind an incomplete key spec.
-  if (name === 'move') {
-    const db = other(argv[2]);
-    if (db !== undefined) job.beforeWrite(db, argv[1]);
-  } else if (name === 'copy') {
-    for (let i = 3; i < argv.length - 1; i++) {
-      const db = argv[i].toLowerCase() === 'db' ? other(argv[i + 1]) : undefined;
-      if (db !== undefined) job.beforeWrite(db, argv[2]);
-    }
-  } else if (name === 'sort' || name === 'sort_ro') {
-    for (let i = 2; i < argv.length - 1; i++) if (argv[i].toLowerCase() === 'store') job.beforeWrite(c.db, argv[i + 1]);
   }
 }

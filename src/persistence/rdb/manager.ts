@@ -5,12 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Client } from '../../net/client.js';
 import type { Server } from '../../server.js';
-import { CmdFlag, type Command } from '../../commands/table.js';
-import { isWord } from '../../commands/args.js';
 import { loadRdb, RdbFileWriter, RdbLoadError, writeAllDbs, type RdbWriteOptions } from './file.js';
 import { decodeLimits, encodeOptions } from './options.js';
+import { forEachWrittenKey } from '../point-in-time-scan.js';
 import { SnapshotJob } from './snapshot.js';
 
 /** Milliseconds of work per BGSAVE slice before yielding to clients. */
@@ -146,7 +144,7 @@ export function startBgsave(s: Server): boolean {
   }
   st.job = job;
   st.dirtyAtStart = s.dirty;
-  s.snapshotBeforeWrite = (c, cmd, argv) => snapshotBeforeWrite(job, c, cmd, argv);
+  s.snapshotBeforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, (db, key) => job.beforeWrite(db, key));
   s.log('notice', 'Background saving started');
   setImmediate(() => bgsaveStep(st, job));
   return true;
@@ -214,32 +212,6 @@ export function killBgsave(s: Server): void {
   if (job === null) return;
   endJob(st);
   job.abort();
-}
-
-/** The keys a command may write, handed to the snapshot before it runs. */
-function snapshotBeforeWrite(job: SnapshotJob, c: Client, cmd: Command, argv: string[]): void {
-  if (!cmd.has(CmdFlag.Write) && !cmd.meta.flags.includes('may_replicate')) return;
-  let idx: number[];
-  try {
-    idx = cmd.keyIndexes(argv);
-  } catch {
-    return;
-  }
-  for (const i of idx) if (i < argv.length) job.beforeWrite(c.db, argv[i]);
-  const name = (cmd.parent ?? cmd).name;
-  const dbArg = (n: string | undefined) => (n !== undefined && /^\d+$/.test(n) ? c.server.dbs[Number(n)] : undefined);
-  // Keys in another database, or behind a key spec COMMAND cannot resolve.
-  if (name === 'move') {
-    const db = dbArg(argv[2]);
-    if (db !== undefined) job.beforeWrite(db, argv[1]);
-  } else if (name === 'copy') {
-    for (let i = 3; i < argv.length - 1; i++) {
-      const db = isWord(argv[i], 'DB') ? dbArg(argv[i + 1]) : undefined;
-      if (db !== undefined) job.beforeWrite(db, argv[2]);
-    }
-  } else if (name === 'sort' || name === 'sort_ro') {
-    for (let i = 2; i < argv.length - 1; i++) if (isWord(argv[i], 'STORE')) job.beforeWrite(c.db, argv[i + 1]);
-  }
 }
 
 /** Periodic check (like serverCron): scheduled BGSAVE and save points. */
