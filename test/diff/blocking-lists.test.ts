@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DiffEnv, type Pair } from '../support/diff.js';
+import { DiffEnv } from '../support/diff.js';
+import { blockOn, waitBlocked } from '../support/blocking.js';
 import { oracleSkip } from '../support/oracle.js';
 import { RawClient, encodeCommand } from '../support/raw-client.js';
 
@@ -13,48 +13,25 @@ describe('differential: blocking list commands over several connections', { skip
   after(() => env.stop());
   beforeEach(() => env.reset());
 
-  /** blocked_clients on both servers. */
-  async function blockedCounts(): Promise<[number, number]> {
-    const info = await env.pair.redis.call('INFO', 'clients');
-    const m = /blocked_clients:(\d+)/.exec(info);
-    return [Number(m![1]), env.server.server.blocking.blockedCount];
-  }
-
-  /** Waits until both servers have exactly `n` blocked clients. */
-  async function waitBlocked(n: number): Promise<void> {
-    for (let i = 0; i < 2000; i++) {
-      const [a, b] = await blockedCounts();
-      if (a === n && b === n) return;
-      await sleep(i < 50 ? 0 : 2);
-    }
-    assert.fail(`expected ${n} blocked clients on both servers, got ${await blockedCounts()}`);
-  }
-
-  /** Sends a blocking command on `p` and waits until it is blocked on both servers. */
-  async function blockOn(p: Pair, n: number, ...args: string[]): Promise<void> {
-    p.writeRaw(encodeCommand(args));
-    await waitBlocked(n);
-  }
-
   it('FIFO between three clients, one element each', async () => {
     const [a, b, c] = [await env.connect(), await env.connect(), await env.connect()];
-    await blockOn(a, 1, 'BLPOP', 'k', '0');
-    await blockOn(b, 2, 'BLPOP', 'k', '0');
-    await blockOn(c, 3, 'BRPOP', 'k', '0');
+    await blockOn(env, a, 1, 'BLPOP', 'k', '0');
+    await blockOn(env, b, 2, 'BLPOP', 'k', '0');
+    await blockOn(env, c, 3, 'BRPOP', 'k', '0');
     await env.pair.same('RPUSH', 'k', 'x', 'y');
     assert.equal(await a.readSame(), '*2\r\n$1\r\nk\r\n$1\r\nx\r\n');
     await b.readSame();
-    await waitBlocked(1);
+    await waitBlocked(env, 1);
     await env.pair.same('EXISTS', 'k');
     await env.pair.same('LPUSH', 'k', 'z', 'w');
     await c.readSame();
     await env.pair.same('LRANGE', 'k', '0', '-1');
-    await waitBlocked(0);
+    await waitBlocked(env, 0);
   });
 
   it('the push replies the length before the blocked client is served', async () => {
     const a = await env.connect();
-    await blockOn(a, 1, 'BLPOP', 'k', '0');
+    await blockOn(env, a, 1, 'BLPOP', 'k', '0');
     await env.pair.same('RPUSH', 'k', 'a', 'b', 'c');
     await a.readSame();
     await env.pair.same('LRANGE', 'k', '0', '-1');
@@ -82,7 +59,7 @@ describe('differential: blocking list commands over several connections', { skip
   it('a pipeline resumes after the blocked command is served', async () => {
     const a = await env.connect();
     a.writeRaw(Buffer.concat([encodeCommand(['BLPOP', 'k', '0']), encodeCommand(['PING']), encodeCommand(['LLEN', 'k'])]));
-    await waitBlocked(1);
+    await waitBlocked(env, 1);
     await env.pair.same('RPUSH', 'k', '1', '2');
     await a.readSame();
     assert.equal(await a.readSame(), '+PONG\r\n');
@@ -91,21 +68,21 @@ describe('differential: blocking list commands over several connections', { skip
 
   it('BLMOVE chain: one push travels through three blocked clients', async () => {
     const [a, b, c] = [await env.connect(), await env.connect(), await env.connect()];
-    await blockOn(a, 1, 'BLMOVE', 's1', 's2', 'RIGHT', 'LEFT', '0');
-    await blockOn(b, 2, 'BRPOPLPUSH', 's2', 's3', '0');
-    await blockOn(c, 3, 'BLPOP', 's3', '0');
+    await blockOn(env, a, 1, 'BLMOVE', 's1', 's2', 'RIGHT', 'LEFT', '0');
+    await blockOn(env, b, 2, 'BRPOPLPUSH', 's2', 's3', '0');
+    await blockOn(env, c, 3, 'BLPOP', 's3', '0');
     await env.pair.same('RPUSH', 's1', 'v1', 'v2');
     assert.equal(await a.readSame(), '$2\r\nv2\r\n');
     await b.readSame();
     await c.readSame();
     for (const k of ['s1', 's2', 's3']) await env.pair.same('LRANGE', k, '0', '-1');
-    await waitBlocked(0);
+    await waitBlocked(env, 0);
   });
 
   it('BLMOVE into its own source key and into a key another client waits on', async () => {
     const [a, b] = [await env.connect(), await env.connect()];
-    await blockOn(a, 1, 'BLMOVE', 'r', 'r', 'LEFT', 'RIGHT', '0');
-    await blockOn(b, 2, 'BLPOP', 'r', '0');
+    await blockOn(env, a, 1, 'BLMOVE', 'r', 'r', 'LEFT', 'RIGHT', '0');
+    await blockOn(env, b, 2, 'BLPOP', 'r', '0');
     await env.pair.same('RPUSH', 'r', 'only');
     await a.readSame();
     await b.readSame();
@@ -114,7 +91,7 @@ describe('differential: blocking list commands over several connections', { skip
 
   it('a woken client is served from the key that became ready, not its first key (MULTI)', async () => {
     const a = await env.connect();
-    await blockOn(a, 1, 'BLPOP', 'a', 'b', '0');
+    await blockOn(env, a, 1, 'BLPOP', 'a', 'b', '0');
     const p = env.pair;
     await p.same('MULTI');
     await p.same('RPUSH', 'b', 'from-b');
@@ -127,7 +104,7 @@ describe('differential: blocking list commands over several connections', { skip
 
   it('pushes inside MULTI wake clients only after EXEC', async () => {
     const a = await env.connect();
-    await blockOn(a, 1, 'BLMPOP', '0', '1', 'k', 'RIGHT', 'COUNT', '2');
+    await blockOn(env, a, 1, 'BLMPOP', '0', '1', 'k', 'RIGHT', 'COUNT', '2');
     const p = env.pair;
     await p.same('MULTI');
     await p.same('RPUSH', 'k', '1', '2', '3');
@@ -140,7 +117,7 @@ describe('differential: blocking list commands over several connections', { skip
 
   it('a key filled then emptied (or retyped) inside MULTI leaves the client blocked', async () => {
     const a = await env.connect();
-    await blockOn(a, 1, 'BLPOP', 'k', '0');
+    await blockOn(env, a, 1, 'BLPOP', 'k', '0');
     const p = env.pair;
     await p.same('MULTI');
     await p.same('RPUSH', 'k', 'x');
@@ -151,12 +128,12 @@ describe('differential: blocking list commands over several connections', { skip
     await p.same('DEL', 'k');
     await p.same('SET', 'k', 'string');
     await p.same('EXEC');
-    await waitBlocked(1);
+    await waitBlocked(env, 1);
     await p.same('RPUSH', 'k', 'y');
     await p.same('DEL', 'k');
     await p.same('RPUSH', 'k', 'z');
     await a.readSame();
-    await waitBlocked(0);
+    await waitBlocked(env, 0);
   });
 
   it('blocking commands inside MULTI answer like a timeout', async () => {
@@ -174,21 +151,21 @@ describe('differential: blocking list commands over several connections', { skip
 
   it('BLMOVE whose destination became another type gets WRONGTYPE when woken', async () => {
     const a = await env.connect();
-    await blockOn(a, 1, 'BLMOVE', 'src', 'dst', 'LEFT', 'LEFT', '0');
+    await blockOn(env, a, 1, 'BLMOVE', 'src', 'dst', 'LEFT', 'LEFT', '0');
     await env.pair.same('SET', 'dst', 'str');
     await env.pair.same('RPUSH', 'src', 'x');
     await a.readSame();
     await env.pair.same('LRANGE', 'src', '0', '-1');
-    await waitBlocked(0);
+    await waitBlocked(env, 0);
   });
 
   it('a disconnected client is forgotten', async () => {
     const a = await env.connect();
     const b = await env.connect();
-    await blockOn(a, 1, 'BLPOP', 'k', '0');
-    await blockOn(b, 2, 'BLPOP', 'k', '0');
+    await blockOn(env, a, 1, 'BLPOP', 'k', '0');
+    await blockOn(env, b, 2, 'BLPOP', 'k', '0');
     a.close();
-    await waitBlocked(1);
+    await waitBlocked(env, 1);
     await env.pair.same('RPUSH', 'k', 'x', 'y');
     await b.readSame();
     await env.pair.same('LRANGE', 'k', '0', '-1');
@@ -197,7 +174,7 @@ describe('differential: blocking list commands over several connections', { skip
   it('blocking is per database', async () => {
     const a = await env.connect();
     await a.same('SELECT', '1');
-    await blockOn(a, 1, 'BLPOP', 'k', '0');
+    await blockOn(env, a, 1, 'BLPOP', 'k', '0');
     await env.pair.same('RPUSH', 'k', 'db0');
     await env.pair.same('SELECT', '1');
     await env.pair.same('RPUSH', 'k', 'db1');
@@ -209,7 +186,7 @@ describe('differential: blocking list commands over several connections', { skip
 
   it('the same key twice, and keys served by LMOVE/LINSERT-free pushes from other commands', async () => {
     const a = await env.connect();
-    await blockOn(a, 1, 'BRPOP', 'k', 'k', 'j', '0');
+    await blockOn(env, a, 1, 'BRPOP', 'k', 'k', 'j', '0');
     await env.pair.same('RPUSH', 'src', 's1', 's2');
     await env.pair.same('LMOVE', 'src', 'j', 'LEFT', 'LEFT');
     await a.readSame();
@@ -220,7 +197,7 @@ describe('differential: blocking list commands over several connections', { skip
     const a = await env.connect();
     const ids = [await a.redis.call('CLIENT', 'ID'), await a.respite.call('CLIENT', 'ID')].map((r) => r.slice(1, -2));
     for (const mode of ['TIMEOUT', 'ERROR']) {
-      await blockOn(a, 1, 'BLMOVE', 'k', 'd', 'LEFT', 'LEFT', '0');
+      await blockOn(env, a, 1, 'BLMOVE', 'k', 'd', 'LEFT', 'LEFT', '0');
       const [x, y] = await Promise.all([
         env.pair.redis.call('CLIENT', 'UNBLOCK', ids[0], mode),
         env.pair.respite.call('CLIENT', 'UNBLOCK', ids[1], mode),
@@ -234,9 +211,9 @@ describe('differential: blocking list commands over several connections', { skip
     const p = env.pair;
     await p.both('CONFIG', 'RESETSTAT');
     const [a, b, c] = [await env.connect(), await env.connect(), await env.connect()];
-    await blockOn(a, 1, 'BLPOP', 'k', '0');
-    await blockOn(b, 2, 'BLMOVE', 'k', 'd', 'LEFT', 'LEFT', '0');
-    await blockOn(c, 3, 'BLMOVE', 'src', 'str', 'LEFT', 'LEFT', '0');
+    await blockOn(env, a, 1, 'BLPOP', 'k', '0');
+    await blockOn(env, b, 2, 'BLMOVE', 'k', 'd', 'LEFT', 'LEFT', '0');
+    await blockOn(env, c, 3, 'BLMOVE', 'src', 'str', 'LEFT', 'LEFT', '0');
     // A sorted set at k wakes the list waiters in vain: they stay blocked.
     await p.same('ZADD', 'k', '1', 'm');
     await p.same('DEL', 'k');
@@ -265,7 +242,7 @@ describe('differential: blocking list commands over several connections', { skip
           clients[s].push(c);
         }
         // Arrival order must be the same on both: wait until this one is blocked.
-        await waitBlocked(i + 1);
+        await waitBlocked(env, i + 1);
       }
       const items = Array.from({ length: n }, (_, i) => `item${i}`);
       await env.pair.same('RPUSH', 'q', ...items, 'extra');
@@ -275,7 +252,7 @@ describe('differential: blocking list commands over several connections', { skip
         assert.equal(b, `*2\r\n$1\r\nq\r\n$${items[i].length}\r\n${items[i]}\r\n`);
       }
       await env.pair.same('LRANGE', 'q', '0', '-1');
-      await waitBlocked(0);
+      await waitBlocked(env, 0);
     } finally {
       for (const list of clients) for (const c of list) c.close();
     }

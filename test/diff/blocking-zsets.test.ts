@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DiffEnv, type Pair } from '../support/diff.js';
+import { DiffEnv } from '../support/diff.js';
+import { blockOn, waitBlocked } from '../support/blocking.js';
 import { oracleSkip } from '../support/oracle.js';
 import { RawClient, encodeCommand } from '../support/raw-client.js';
 
@@ -13,49 +13,28 @@ describe('differential: blocking sorted-set pops over several connections', { sk
   after(() => env.stop());
   beforeEach(() => env.reset());
 
-  async function blockedCounts(): Promise<[number, number]> {
-    const info = await env.pair.redis.call('INFO', 'clients');
-    const m = /blocked_clients:(\d+)/.exec(info);
-    return [Number(m![1]), env.server.server.blocking.blockedCount];
-  }
-
-  /** Waits until both servers have exactly `n` blocked clients. */
-  async function waitBlocked(n: number): Promise<void> {
-    for (let i = 0; i < 2000; i++) {
-      const [a, b] = await blockedCounts();
-      if (a === n && b === n) return;
-      await sleep(i < 50 ? 0 : 2);
-    }
-    assert.fail(`expected ${n} blocked clients on both servers, got ${await blockedCounts()}`);
-  }
-
-  async function blockOn(p: Pair, n: number, ...args: string[]): Promise<void> {
-    p.writeRaw(encodeCommand(args));
-    await waitBlocked(n);
-  }
-
   it('FIFO between three clients (BZPOPMIN, BZPOPMAX, BZMPOP)', async () => {
     const [a, b, c] = [await env.connect(), await env.connect(), await env.connect()];
-    await blockOn(a, 1, 'BZPOPMIN', 'z', '0');
-    await blockOn(b, 2, 'BZPOPMAX', 'z', '0');
-    await blockOn(c, 3, 'BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '5');
+    await blockOn(env, a, 1, 'BZPOPMIN', 'z', '0');
+    await blockOn(env, b, 2, 'BZPOPMAX', 'z', '0');
+    await blockOn(env, c, 3, 'BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '5');
     await env.pair.same('ZADD', 'z', '1', 'a', '2', 'b');
     assert.equal(await a.readSame(), '*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n');
     await b.readSame();
-    await waitBlocked(1);
+    await waitBlocked(env, 1);
     await env.pair.same('EXISTS', 'z');
     await env.pair.same('ZADD', 'z', '3', 'c', '4', 'd', '5', 'e');
     await c.readSame();
     await env.pair.same('ZRANGE', 'z', '0', '-1', 'WITHSCORES');
-    await waitBlocked(0);
+    await waitBlocked(env, 0);
   });
 
   it('RESP3 replies of served blocking pops', async () => {
     const [a, b] = [await env.connect(), await env.connect()];
     await a.both('HELLO', '3');
     await b.both('HELLO', '3');
-    await blockOn(a, 1, 'BZPOPMAX', 'z', '0');
-    await blockOn(b, 2, 'BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '2');
+    await blockOn(env, a, 1, 'BZPOPMAX', 'z', '0');
+    await blockOn(env, b, 2, 'BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '2');
     await env.pair.same('ZADD', 'z', '1.5', 'a', '2.5', 'b', 'inf', 'c');
     await a.readSame();
     await b.readSame();
@@ -80,7 +59,7 @@ describe('differential: blocking sorted-set pops over several connections', { sk
   it('a pipeline resumes after the blocked command is served', async () => {
     const a = await env.connect();
     a.writeRaw(Buffer.concat([encodeCommand(['BZPOPMIN', 'z', '0']), encodeCommand(['PING']), encodeCommand(['ZCARD', 'z'])]));
-    await waitBlocked(1);
+    await waitBlocked(env, 1);
     await env.pair.same('ZADD', 'z', '1', 'a', '2', 'b');
     await a.readSame();
     assert.equal(await a.readSame(), '+PONG\r\n');
@@ -89,9 +68,9 @@ describe('differential: blocking sorted-set pops over several connections', { sk
 
   it('ZINCRBY, ZUNIONSTORE and ZRANGESTORE destinations wake clients', async () => {
     const [a, b, c] = [await env.connect(), await env.connect(), await env.connect()];
-    await blockOn(a, 1, 'BZPOPMIN', 'k1', '0');
-    await blockOn(b, 2, 'BZPOPMAX', 'k2', '0');
-    await blockOn(c, 3, 'BZMPOP', '0', '1', 'k3', 'MAX');
+    await blockOn(env, a, 1, 'BZPOPMIN', 'k1', '0');
+    await blockOn(env, b, 2, 'BZPOPMAX', 'k2', '0');
+    await blockOn(env, c, 3, 'BZMPOP', '0', '1', 'k3', 'MAX');
     await env.pair.same('ZINCRBY', 'k1', '5', 'm');
     await a.readSame();
     await env.pair.same('ZADD', 'src', '1', 'x', '2', 'y');
@@ -100,12 +79,12 @@ describe('differential: blocking sorted-set pops over several connections', { sk
     await env.pair.same('ZRANGESTORE', 'k3', 'src', '0', '-1');
     await c.readSame();
     await env.pair.same('ZRANGE', 'k3', '0', '-1');
-    await waitBlocked(0);
+    await waitBlocked(env, 0);
   });
 
   it('adds inside MULTI wake clients only after EXEC, from the key that became ready', async () => {
     const a = await env.connect();
-    await blockOn(a, 1, 'BZPOPMIN', 'a', 'b', '0');
+    await blockOn(env, a, 1, 'BZPOPMIN', 'a', 'b', '0');
     const p = env.pair;
     await p.same('MULTI');
     await p.same('ZADD', 'b', '1', 'from-b');
@@ -119,7 +98,7 @@ describe('differential: blocking sorted-set pops over several connections', { sk
 
   it('a key filled then emptied (or retyped) inside MULTI leaves the client blocked', async () => {
     const a = await env.connect();
-    await blockOn(a, 1, 'BZPOPMAX', 'k', '0');
+    await blockOn(env, a, 1, 'BZPOPMAX', 'k', '0');
     const p = env.pair;
     await p.same('MULTI');
     await p.same('ZADD', 'k', '1', 'x');
@@ -130,11 +109,11 @@ describe('differential: blocking sorted-set pops over several connections', { sk
     await p.same('DEL', 'k');
     await p.same('SET', 'k', 'string');
     await p.same('EXEC');
-    await waitBlocked(1);
+    await waitBlocked(env, 1);
     await p.same('DEL', 'k');
     await p.same('ZADD', 'k', '2', 'z');
     await a.readSame();
-    await waitBlocked(0);
+    await waitBlocked(env, 0);
   });
 
   it('blocking pops inside MULTI answer like a timeout', async () => {
@@ -152,10 +131,10 @@ describe('differential: blocking sorted-set pops over several connections', { sk
   it('a disconnected client is forgotten', async () => {
     const a = await env.connect();
     const b = await env.connect();
-    await blockOn(a, 1, 'BZPOPMIN', 'k', '0');
-    await blockOn(b, 2, 'BZPOPMIN', 'k', '0');
+    await blockOn(env, a, 1, 'BZPOPMIN', 'k', '0');
+    await blockOn(env, b, 2, 'BZPOPMIN', 'k', '0');
     a.close();
-    await waitBlocked(1);
+    await waitBlocked(env, 1);
     await env.pair.same('ZADD', 'k', '1', 'x', '2', 'y');
     await b.readSame();
     await env.pair.same('ZRANGE', 'k', '0', '-1');
@@ -164,7 +143,7 @@ describe('differential: blocking sorted-set pops over several connections', { sk
   it('blocking is per database', async () => {
     const a = await env.connect();
     await a.same('SELECT', '1');
-    await blockOn(a, 1, 'BZPOPMIN', 'k', '0');
+    await blockOn(env, a, 1, 'BZPOPMIN', 'k', '0');
     await env.pair.same('ZADD', 'k', '0', 'db0');
     await env.pair.same('SELECT', '1');
     await env.pair.same('ZADD', 'k', '1', 'db1');
@@ -181,7 +160,7 @@ describe('differential: blocking sorted-set pops over several connections', { sk
       ['TIMEOUT', ['BZPOPMIN', 'k', '0']],
       ['ERROR', ['BZMPOP', '0', '1', 'k', 'MAX']],
     ] as const) {
-      await blockOn(a, 1, ...cmd);
+      await blockOn(env, a, 1, ...cmd);
       const [x, y] = await Promise.all([
         env.pair.redis.call('CLIENT', 'UNBLOCK', ids[0], mode),
         env.pair.respite.call('CLIENT', 'UNBLOCK', ids[1], mode),
@@ -225,7 +204,7 @@ describe('differential: blocking sorted-set pops over several connections', { sk
           c.writeRaw(encodeCommand(['BZPOPMIN', 'q', '0']));
           clients[s].push(c);
         }
-        await waitBlocked(i + 1);
+        await waitBlocked(env, i + 1);
       }
       const args: string[] = [];
       for (let i = 0; i <= n; i++) args.push(String(i), `m${i}`);
@@ -236,7 +215,7 @@ describe('differential: blocking sorted-set pops over several connections', { sk
         assert.equal(b, `*3\r\n$1\r\nq\r\n$${`m${i}`.length}\r\nm${i}\r\n$${String(i).length}\r\n${i}\r\n`);
       }
       await env.pair.same('ZRANGE', 'q', '0', '-1', 'WITHSCORES');
-      await waitBlocked(0);
+      await waitBlocked(env, 0);
     } finally {
       for (const list of clients) for (const c of list) c.close();
     }
