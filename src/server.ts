@@ -8,6 +8,7 @@ import net from 'node:net';
 import fs from 'node:fs';
 import { ALL_COMMANDS } from './commands/index.js';
 import { call } from './commands/dispatch.js';
+import { migrateClose } from './commands/migrate.js';
 import { CommandTable, type CommandStats } from './commands/table.js';
 import { Config, type ConfigValues } from './config/config.js';
 import { reprArg } from './config/file.js';
@@ -448,6 +449,7 @@ export class Server implements KeyspaceHost {
     this.listeners = [];
     this.aof.shutdown();
     rdbClose(this);
+    migrateClose(this);
   }
 }
 

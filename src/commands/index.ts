@@ -13,6 +13,7 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { infoCommands } from './info.js';
 import { keyspaceCommands } from './keyspace/index.js';
 import { listCommands } from './lists/index.js';
+import { migrateCommands } from './migrate.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { rdbCommands } from './rdb.js';
@@ -46,4 +47,5 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   ...setCommands,
   ...persistenceCommands,
   ...rdbCommands,
+  ...migrateCommands,
 ];
