@@ -1,6 +1,6 @@
 /**
  * DEBUG: the testing hooks Redis's own test suites and client libraries
- * rely on (SLEEP, OBJECT, SET-ACTIVE-EXPIRE, HELP). Guarded by the
+ * rely on (SLEEP, OBJECT, POPULATE, SET-ACTIVE-EXPIRE, HELP). Guarded by the
  * enable-debug-command directive as in Redis 7.
  */
 import { Err, fail } from '../errors.js';
@@ -9,6 +9,7 @@ import type { Client } from '../net/client.js';
 import { lzfCompress } from '../types/lzf.js';
 import { stringEncoding } from '../types/strings.js';
 import type { Value } from '../types/value.js';
+import { intArg } from './args.js';
 import { writeHelp } from './command.js';
 import { lruClock } from './info.js';
 import type { CommandDef } from './table.js';
@@ -90,6 +91,59 @@ function object(c: Client, argv: string[]): void {
   );
 }
 
+const MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
+
+/** A count in 0..LONG_MAX (Redis's getPositiveLongFromObjectOrReply). */
+function positiveLong(s: string): number {
+  const n = intArg(s, MUST_BE_POSITIVE);
+  if (n < 0) fail(MUST_BE_POSITIVE);
+  return n;
+}
+
+/** Redis formats POPULATE's key names into a 128-byte buffer: longer names are cut to 127 bytes. */
+const POPULATE_KEY_MAX = 127;
+
+/** The prefix as C's "%s" prints it: up to its first NUL byte. */
+function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
+/** `value:<n>` cut or NUL-padded to `size` bytes (0: unchanged), as Redis's zero-filled allocation does. */
+function populateValue(j: number, size: number, zeros: string): string {
+  const v = 'value:' + j;
+  if (size === 0 || size === v.length) return v;
+  return size < v.length ? v.slice(0, size) : v + zeros.slice(0, size - v.length);
+}
+
+// DEBUG POPULATE count [prefix] [size]
+// Why no propagation and no dirty count: Redis adds the keys with dbAdd and
+// never counts them as changes, so replicas and the AOF never see them. It
+// does signal each key (WATCH, tracking) and raise the 'new' event.
+function populate(c: Client, argv: string[]): void {
+  const count = positiveLong(argv[2]);
+  const size = argv.length === 5 ? positiveLong(argv[4]) : 0;
+  if (count === 0) return c.ok();
+  const prefix = (argv.length >= 4 ? cString(argv[3]) : 'key') + ':';
+  const zeros = size > 0 ? '\0'.repeat(size) : '';
+  const db = c.db;
+  const server = c.server;
+  // The usual benchmark set-up (an empty database, names short enough not to
+  // be cut) cannot meet an existing key or a duplicate: skip the lookups.
+  const fresh = db.size === 0 && (prefix + (count - 1)).length <= POPULATE_KEY_MAX;
+  for (let j = 0; j < count; j++) {
+    let key = prefix + j;
+    if (!fresh) {
+      if (key.length > POPULATE_KEY_MAX) key = key.slice(0, POPULATE_KEY_MAX);
+      // A write lookup: a logically expired key is removed first, then replaced.
+      if (db.peek(key) !== undefined) continue;
+    }
+    db.set(key, populateValue(j, size, zeros));
+    server.keyChanged(db, key, '', '');
+  }
+  c.ok();
+}
+
 // DEBUG SET-ACTIVE-EXPIRE 0|1
 function setActiveExpire(c: Client, argv: string[]): void {
   c.server.activeExpireEnabled = atoi(argv[2]) !== 0;
@@ -157,6 +211,8 @@ const HELP = [
   '    Write <message> to the server log.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>, or <prefix>:<num>, with values value:<num> cut or padded to <size> bytes. Not propagated.',
   'PROTOCOL <type>',
   '    Reply with a sample of a RESP type: string, integer, double, bignum, null, array, set, map, attrib, push, verbatim, true, false.',
   'SET-ACTIVE-EXPIRE <0|1>',
@@ -192,9 +248,14 @@ function debug(c: Client, argv: string[]): void {
         'otherwise you need to set this option in the configuration file, and then restart the server.',
     );
   }
+  const name = argv[1].toLowerCase();
   // RELOAD takes a variable list of options (persistence/rdb/manager.ts).
-  if (argv[1].toLowerCase() === 'reload') return debugReloadCommand(c, argv);
-  const sub = SUBCOMMANDS[argv[1].toLowerCase()];
+  if (name === 'reload') return debugReloadCommand(c, argv);
+  if (name === 'populate') {
+    if (argv.length < 3 || argv.length > 5) subcommandError(argv[1]);
+    return populate(c, argv);
+  }
+  const sub = SUBCOMMANDS[name];
   if (sub === undefined || sub[0] !== argv.length) subcommandError(argv[1]);
   sub[1](c, argv);
 }
