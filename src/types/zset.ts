@@ -6,8 +6,9 @@
  *   (zset-max-listpack-entries / zset-max-listpack-value); O(n) updates on a
  *   bounded n, no per-element objects.
  * - skiplist: a {@link SkipList} (order and O(log N) ranks) plus a member →
- *   score {@link Dict} (O(1) lookups, more than 2^24 members, and ZSCAN's
- *   reverse-binary cursor).
+ *   node id {@link Dict} (O(1) lookups, more than 2^24 members, and ZSCAN's
+ *   reverse-binary cursor). The dict holds the id, not the score: ids are
+ *   small integers V8 stores unboxed, and a score change leaves the dict as is.
  *
  * Conversion is one-way (listpack → skiplist) when a set grows, as in Redis;
  * only freshly built results (ZUNIONSTORE & co) pick the small encoding again.
@@ -17,9 +18,9 @@ import { Dict } from '../keyspace/dict.js';
 import type { ObjectValue } from './value.js';
 import {
   type LexRange,
+  NIL,
   type ScoreRange,
   SkipList,
-  type SkipNode,
   before,
   lexGteMin,
   lexLteMax,
@@ -43,6 +44,7 @@ export class ZSet implements ObjectValue {
   /** The listpack encoding, or null once converted. */
   private lp: Array<string | number> | null = [];
   private sl: SkipList | null = null;
+  /** Member → node id in `sl`. */
   private dict: Dict<number> | null = null;
 
   encoding(): string {
@@ -62,17 +64,43 @@ export class ZSet implements ObjectValue {
       pairs.sort((a, b) => (before(a[1], a[0], b[1], b[0]) ? -1 : 1));
       const lp = z.lp!;
       for (const [m, s] of pairs) lp.push(m, s === 0 ? 0 : s);
-    } else {
-      z.toSkiplist();
-      for (const [m, s] of pairs) z.insert(m, s, lim);
-    }
+    } else z.buildSkiplist(pairs);
     return z;
+  }
+
+  /** Switches an empty listpack set to a skiplist holding `pairs`, built in O(N) once they are sorted. */
+  private buildSkiplist(pairs: Array<[string, number]>): void {
+    const n = pairs.length;
+    let asc = true;
+    let desc = true;
+    for (let i = 1; i < n && (asc || desc); i++) {
+      const a = pairs[i - 1];
+      const b = pairs[i];
+      if (!before(a[1], a[0], b[1], b[0])) asc = false;
+      if (!before(b[1], b[0], a[1], a[0])) desc = false;
+    }
+    // Why: an RDB holds a skiplist from the highest score down, so loads arrive descending.
+    if (!asc && desc) pairs.reverse();
+    else if (!asc) pairs.sort((a, b) => (before(a[1], a[0], b[1], b[0]) ? -1 : 1));
+    this.adopt(SkipList.fromSorted(n, (i) => pairs[i][1], (i) => pairs[i][0]));
+  }
+
+  /** Takes `sl` as this set's skiplist encoding and indexes its members. */
+  private adopt(sl: SkipList): void {
+    const dict = new Dict<number>();
+    for (let x = sl.next(sl.head); x !== NIL; x = sl.next(x)) dict.set(sl.memberOf(x), x);
+    this.lp = null;
+    this.sl = sl;
+    this.dict = dict;
   }
 
   /** The member's score, or undefined. */
   score(member: string): number | undefined {
     const lp = this.lp;
-    if (lp === null) return this.dict!.get(member);
+    if (lp === null) {
+      const x = this.dict!.get(member);
+      return x === undefined ? undefined : this.sl!.scoreOf(x);
+    }
     for (let i = 0; i < lp.length; i += 2) if (lp[i] === member) return lp[i + 1] as number;
     return undefined;
   }
@@ -81,15 +109,7 @@ export class ZSet implements ObjectValue {
   toSkiplist(): void {
     const lp = this.lp;
     if (lp === null) return;
-    const sl = new SkipList();
-    const dict = new Dict<number>();
-    for (let i = 0; i < lp.length; i += 2) {
-      sl.insert(lp[i + 1] as number, lp[i] as string);
-      dict.set(lp[i] as string, lp[i + 1] as number);
-    }
-    this.lp = null;
-    this.sl = sl;
-    this.dict = dict;
+    this.adopt(SkipList.fromSorted(lp.length >> 1, (i) => lp[2 * i + 1] as number, (i) => lp[2 * i] as string));
   }
 
   /** Adds a member known to be absent, converting first if the listpack would exceed `lim`. */
@@ -100,8 +120,7 @@ export class ZSet implements ObjectValue {
       lp = null;
     }
     if (lp === null) {
-      this.sl!.insert(score, member);
-      this.dict!.set(member, score);
+      this.dict!.set(member, this.sl!.insert(score, member));
       return;
     }
     // Why: a listpack stores "-0" as the integer 0, so Redis reads it back as 0.
@@ -114,8 +133,7 @@ export class ZSet implements ObjectValue {
   /** Changes a present member's score. */
   update(member: string, cur: number, score: number): void {
     if (this.lp === null) {
-      this.sl!.updateScore(cur, member, score);
-      this.dict!.set(member, score);
+      this.sl!.updateScore(this.dict!.get(member)!, score);
       return;
     }
     this.removeListpack(member);
@@ -136,9 +154,9 @@ export class ZSet implements ObjectValue {
   /** Removes a member. Returns false if absent. */
   remove(member: string): boolean {
     if (this.lp !== null) return this.removeListpack(member);
-    const s = this.dict!.get(member);
-    if (s === undefined) return false;
-    this.sl!.delete(s, member);
+    const x = this.dict!.get(member);
+    if (x === undefined) return false;
+    this.sl!.delete(this.sl!.scoreOf(x), member);
     this.dict!.delete(member);
     return true;
   }
@@ -157,9 +175,9 @@ export class ZSet implements ObjectValue {
       }
       if (r < 0) return null;
     } else {
-      const s = this.dict!.get(member);
-      if (s === undefined) return null;
-      r = this.sl!.rank(s, member) - 1;
+      const x = this.dict!.get(member);
+      if (x === undefined) return null;
+      r = this.sl!.rank(this.sl!.scoreOf(x), member) - 1;
     }
     return rev ? this.size - 1 - r : r;
   }
@@ -174,10 +192,11 @@ export class ZSet implements ObjectValue {
       for (let k = 0, i = from * 2; k < count; k++, i += rev ? -2 : 2) visit(lp[i] as string, lp[i + 1] as number);
       return;
     }
-    let x: SkipNode | null = this.sl!.byRank(from + 1);
-    for (let k = 0; k < count && x !== null; k++) {
-      visit(x.member, x.score);
-      x = rev ? x.prev : x.next0;
+    const sl = this.sl!;
+    let x = sl.byRank(from + 1);
+    for (let k = 0; k < count && x !== NIL; k++) {
+      visit(sl.memberOf(x), sl.scoreOf(x));
+      x = rev ? sl.prev(x) : sl.next(x);
     }
   }
 
@@ -188,7 +207,8 @@ export class ZSet implements ObjectValue {
       for (let i = from * 2; i >= 0 && i < lp.length; i += rev ? -2 : 2) if (!visit(lp[i] as string, lp[i + 1] as number)) return;
       return;
     }
-    for (let x = this.sl!.byRank(from + 1); x !== null; x = rev ? x.prev : x.next0) if (!visit(x.member, x.score)) return;
+    const sl = this.sl!;
+    for (let x = sl.byRank(from + 1); x !== NIL; x = rev ? sl.prev(x) : sl.next(x)) if (!visit(sl.memberOf(x), sl.scoreOf(x))) return;
   }
 
   /** Visits every member in order. */
@@ -219,7 +239,7 @@ export class ZSet implements ObjectValue {
   /** The member at forward rank `i` (0-based, in range). */
   memberAt(i: number): string {
     if (this.lp !== null) return this.lp[2 * i] as string;
-    return this.sl!.byRank(i + 1)!.member;
+    return this.sl!.memberOf(this.sl!.byRank(i + 1));
   }
 
   /** Redis's zslIsInLexRange / zzlIsInLexRange: last member >= min and first <= max. */
@@ -237,7 +257,7 @@ export class ZSet implements ObjectValue {
       const lp = this.lp;
       for (i = 0; i < lp.length >> 1 && !lexGteMin(lp[2 * i] as string, r.min); i++);
       if (i === lp.length >> 1) return -1;
-    } else i = this.sl!.countBefore((n) => lexGteMin(n.member, r.min));
+    } else i = this.sl!.countBefore((_, m) => lexGteMin(m, r.min));
     return lexLteMax(this.memberAt(i), r.max) ? i : -1;
   }
 
@@ -249,7 +269,7 @@ export class ZSet implements ObjectValue {
       const lp = this.lp;
       for (i = (lp.length >> 1) - 1; i >= 0 && !lexLteMax(lp[2 * i] as string, r.max); i--);
       if (i < 0) return -1;
-    } else i = this.sl!.countBefore((n) => !lexLteMax(n.member, r.max)) - 1;
+    } else i = this.sl!.countBefore((_, m) => !lexLteMax(m, r.max)) - 1;
     return lexGteMin(this.memberAt(i), r.min) ? i : -1;
   }
 
@@ -289,7 +309,7 @@ export class ZSet implements ObjectValue {
   lexDeleteSpan(r: LexRange): [number, number] {
     let start: number;
     if (this.lp !== null) start = this.lexFirst(r);
-    else start = lexRangeEmpty(r) ? -1 : this.sl!.countBefore((n) => lexGteMin(n.member, r.min));
+    else start = lexRangeEmpty(r) ? -1 : this.sl!.countBefore((_, m) => lexGteMin(m, r.min));
     if (start < 0 || start >= this.size) return [0, 0];
     let n = 0;
     this.walkLex(start, false, -1, r, () => n++);
@@ -302,9 +322,9 @@ export class ZSet implements ObjectValue {
     if (this.lp !== null) return this.lp.splice(start * 2, (end - start) * 2);
     const out: Array<string | number> = [];
     const dict = this.dict!;
-    this.sl!.deleteRankRange(start, end, (n) => {
-      dict.delete(n.member);
-      out.push(n.member, n.score);
+    this.sl!.deleteRankRange(start, end, (m, s) => {
+      dict.delete(m);
+      out.push(m, s);
     });
     return out;
   }
@@ -318,7 +338,8 @@ export class ZSet implements ObjectValue {
       this.forEach(visit);
       return 0;
     }
-    return this.dict!.scan(cursor, count, visit);
+    const sl = this.sl!;
+    return this.dict!.scan(cursor, count, (m, x) => visit(m, sl.scoreOf(x)));
   }
 
   /** A deep copy with the same encoding (COPY keeps Redis's encoding). */
@@ -328,11 +349,8 @@ export class ZSet implements ObjectValue {
       z.lp = this.lp.slice();
       return z;
     }
-    z.toSkiplist();
-    this.forEach((m, s) => {
-      z.sl!.insert(s, m);
-      z.dict!.set(m, s);
-    });
+    // Same node ids in the copy, so the dictionary can be rebuilt from the list.
+    z.adopt(this.sl!.clone());
     return z;
   }
 

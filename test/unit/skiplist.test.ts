@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SkipList, levelOf, lexRangeEmpty, nextAt, scoreRangeEmpty } from '../../src/types/skiplist.js';
+import { NIL, SkipList, lexRangeEmpty, scoreRangeEmpty } from '../../src/types/skiplist.js';
 import { Rng, testSeed } from '../support/random.js';
 
 /** Redis orders a sorted set by score, then by member bytes (memcmp). */
@@ -11,7 +11,7 @@ function byRedisOrder(a: [number, string], b: [number, string]): number {
 
 function contents(sl: SkipList): Array<[number, string]> {
   const out: Array<[number, string]> = [];
-  for (let x = sl.head.next0; x !== null; x = x.next0) out.push([x.score, x.member]);
+  for (let x = sl.next(sl.head); x !== NIL; x = sl.next(x)) out.push([sl.scoreOf(x), sl.memberOf(x)]);
   return out;
 }
 
@@ -33,13 +33,13 @@ describe('SkipList', () => {
     assert.deepEqual(contents(sl), want);
     want.forEach(([s, m], i) => assert.equal(sl.rank(s, m), i + 1));
     assert.equal(sl.rank(1, 'nope'), 0);
-    assert.equal(sl.byRank(1)!.member, 'z');
-    assert.equal(sl.byRank(want.length)!.score, Infinity);
-    assert.equal(sl.byRank(0), null);
-    assert.equal(sl.byRank(want.length + 1), null);
+    assert.equal(sl.memberOf(sl.byRank(1)), 'z');
+    assert.equal(sl.scoreOf(sl.byRank(want.length)), Infinity);
+    assert.equal(sl.byRank(0), NIL);
+    assert.equal(sl.byRank(want.length + 1), NIL);
     // Backward links mirror the forward order.
     const back: string[] = [];
-    for (let x = sl.tail; x !== null; x = x.prev) back.push(x.member);
+    for (let x = sl.tail; x !== NIL; x = sl.prev(x)) back.push(sl.memberOf(x));
     assert.deepEqual(back, want.map(([, m]) => m).reverse());
   });
 
@@ -60,14 +60,14 @@ describe('SkipList', () => {
         assert.ok(sl.delete(cur, m));
         model.delete(m);
       } else if (op < 9 && cur !== undefined) {
-        sl.updateScore(cur, m, s);
+        sl.updateScore(sl.find(cur, m), s);
         model.set(m, s);
       } else if (model.size > 0) {
         const start = r.int(0, model.size - 1);
         const end = Math.min(model.size, start + r.int(0, 5));
         const sorted = [...model].map(([mm, ss]) => [ss, mm] as [number, string]).sort(byRedisOrder);
         const removed: string[] = [];
-        sl.deleteRankRange(start, end, (n) => void removed.push(n.member));
+        sl.deleteRankRange(start, end, (mm) => void removed.push(mm));
         assert.deepEqual(removed, sorted.slice(start, end).map(([, mm]) => mm));
         for (const mm of removed) model.delete(mm);
       }
@@ -77,7 +77,7 @@ describe('SkipList', () => {
         assert.equal(sl.length, want.length);
         for (let i = 0; i < want.length; i += 7) {
           assert.equal(sl.rank(want[i][0], want[i][1]), i + 1);
-          assert.equal(sl.byRank(i + 1)!.member, want[i][1]);
+          assert.equal(sl.memberOf(sl.byRank(i + 1)), want[i][1]);
         }
       }
     }
@@ -111,8 +111,8 @@ describe('SkipList', () => {
     for (let p = 0; p < probes; p++) {
       const target = (p * 7919) % n;
       let x = sl.head;
-      for (let i = levelOf(x) - 1; i >= 0; i--) {
-        for (let nx = nextAt(x, i); nx !== null && nx.score < target; nx = nextAt(x, i)) {
+      for (let i = sl.levelOf(x) - 1; i >= 0; i--) {
+        for (let nx = sl.nextAt(x, i); nx !== NIL && sl.scoreOf(nx) < target; nx = sl.nextAt(x, i)) {
           x = nx;
           hops++;
         }
