@@ -222,51 +222,54 @@ function randomWrite(rng: Rng, n: number): string[] {
 }
 
 describe('BGREWRITEAOF', () => {
-  it('the new base is point-in-time: base + new incr replays to the live dataset under concurrent writes', async () => {
-    const seed = testSeed(7);
-    const rng = new Rng(seed);
-    const dir = newDir();
-    const a = await start(dir);
-    const n = 30000;
-    for (let i = 0; i < n; i += 1000) {
-      const args: string[] = ['MSET'];
-      for (let j = i; j < i + 1000; j++) args.push(`k${j}`, `v${j}`);
-      await a.c.call(...args);
-    }
-    for (let i = 0; i < 50; i++) {
-      await a.c.call('RPUSH', `l${i}`, 'a', 'b');
-      await a.c.call('HSET', `h${i}`, 'f0', '1');
-      await a.c.call('ZADD', `z${i}`, '1', 'm0');
-      await a.c.call('SET', `c${i}`, '10');
-    }
-    // Thin slices so that many client turns interleave with the scan.
-    a.srv.server.aof.sliceMs = 0.1;
-    assert.equal(await a.c.call('BGREWRITEAOF'), '+Background append only file rewriting started\r\n');
-    assert.equal(await a.c.call('BGREWRITEAOF'), '-ERR Background append only file rewriting already in progress\r\n');
-    let during = 0;
-    while ((await info(a.c, 'aof_rewrite_in_progress')) === '1') {
-      for (let i = 0; i < 20; i++) await a.c.call(...randomWrite(rng, n));
-      during++;
-      if (during === 5) {
-        await a.c.call('SWAPDB', '0', '1');
-        await a.c.call('SWAPDB', '0', '1');
+  for (const preamble of ['yes', 'no'] as const) {
+    const ext = preamble === 'yes' ? 'rdb' : 'aof';
+    it(`the new base (.base.${ext}) is point-in-time: base + new incr replays to the live dataset under concurrent writes`, async () => {
+      const seed = testSeed(7);
+      const rng = new Rng(seed);
+      const dir = newDir();
+      const a = await start(dir, { 'aof-use-rdb-preamble': preamble });
+      const n = 30000;
+      for (let i = 0; i < n; i += 1000) {
+        const args: string[] = ['MSET'];
+        for (let j = i; j < i + 1000; j++) args.push(`k${j}`, `v${j}`);
+        await a.c.call(...args);
       }
-    }
-    assert.ok(during >= 3, `the rewrite should span several slices (seed ${seed}, ${during} rounds)`);
-    for (let i = 0; i < 200; i++) await a.c.call(...randomWrite(rng, n));
-    await a.c.call('FLUSHDB');
-    await a.c.call('SELECT', '2');
-    const live = await dumpDataset(a.c);
-    assert.equal(await info(a.c, 'aof_rewrites'), '1');
-    assert.equal(await info(a.c, 'aof_last_bgrewrite_status'), 'ok');
-    const manifest = fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1');
-    assert.equal(manifest, 'file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
-    assert.deepEqual(fs.readdirSync(path.join(dir, 'appendonlydir')).sort(), ['appendonly.aof.2.base.aof', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
-    await stop(a);
-    const b = await start(dir);
-    assert.deepEqual(await dumpDataset(b.c), live, `seed ${seed}`);
-    await stop(b);
-  });
+      for (let i = 0; i < 50; i++) {
+        await a.c.call('RPUSH', `l${i}`, 'a', 'b');
+        await a.c.call('HSET', `h${i}`, 'f0', '1');
+        await a.c.call('ZADD', `z${i}`, '1', 'm0');
+        await a.c.call('SET', `c${i}`, '10');
+      }
+      // Thin slices so that many client turns interleave with the scan.
+      a.srv.server.aof.sliceMs = 0.1;
+      assert.equal(await a.c.call('BGREWRITEAOF'), '+Background append only file rewriting started\r\n');
+      assert.equal(await a.c.call('BGREWRITEAOF'), '-ERR Background append only file rewriting already in progress\r\n');
+      let during = 0;
+      while ((await info(a.c, 'aof_rewrite_in_progress')) === '1') {
+        for (let i = 0; i < 20; i++) await a.c.call(...randomWrite(rng, n));
+        during++;
+        if (during === 5) {
+          await a.c.call('SWAPDB', '0', '1');
+          await a.c.call('SWAPDB', '0', '1');
+        }
+      }
+      assert.ok(during >= 3, `the rewrite should span several slices (seed ${seed}, ${during} rounds)`);
+      for (let i = 0; i < 200; i++) await a.c.call(...randomWrite(rng, n));
+      await a.c.call('FLUSHDB');
+      await a.c.call('SELECT', '2');
+      const live = await dumpDataset(a.c);
+      assert.equal(await info(a.c, 'aof_rewrites'), '1');
+      assert.equal(await info(a.c, 'aof_last_bgrewrite_status'), 'ok');
+      const manifest = fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1');
+      assert.equal(manifest, `file appendonly.aof.2.base.${ext} seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n`);
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'appendonlydir')).sort(), [`appendonly.aof.2.base.${ext}`, 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+      await stop(a);
+      const b = await start(dir);
+      assert.deepEqual(await dumpDataset(b.c), live, `seed ${seed}`);
+      await stop(b);
+    });
+  }
 
   it('with AOF off it still writes a base and a manifest, as Redis does', async () => {
     const dir = newDir();
@@ -275,7 +278,7 @@ describe('BGREWRITEAOF', () => {
     const before = await dumpDataset(a.c);
     assert.equal(await a.c.call('BGREWRITEAOF'), '+Background append only file rewriting started\r\n');
     await waitFor('rewrite', async () => (await info(a.c, 'aof_rewrites')) === '1');
-    assert.equal(fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1'), 'file appendonly.aof.1.base.aof seq 1 type b\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1'), 'file appendonly.aof.1.base.rdb seq 1 type b\n');
     await stop(a);
     const b = await start(dir);
     assert.deepEqual(await dumpDataset(b.c), before);

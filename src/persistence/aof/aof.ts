@@ -41,7 +41,7 @@ import {
   type Manifest,
 } from './manifest.js';
 import { forEachWrittenKey } from '../point-in-time-scan.js';
-import { RewriteJob } from './rewrite-job.js';
+import { baseFormat, RewriteJob } from './rewrite-job.js';
 
 export type AofState = 'off' | 'on' | 'wait-rewrite';
 
@@ -218,8 +218,9 @@ export class AofManager {
     const hadIncr = m.incrs.length > 0;
     if (m.base === null && !hadIncr) {
       // Why: Redis 7.0 writes a base file of the dataset on a start with no AOF yet.
-      const name = baseFileName(this.fileName, ++m.baseSeq);
-      const job = new RewriteJob(this.server.dbs, path.join(this.dirPath, name), this.timestamps ? Math.floor(Date.now() / 1000) : null);
+      const format = baseFormat(this.server);
+      const name = baseFileName(this.fileName, ++m.baseSeq, format.kind === 'rdb');
+      const job = new RewriteJob(this.server.dbs, path.join(this.dirPath, name), format);
       while (!job.step(1000));
       void job.finish().catch(() => undefined);
       m.base = { name, seq: m.baseSeq, type: 'b' };
@@ -595,7 +596,7 @@ export class AofManager {
     const temp = path.resolve(this.server.config.get('dir'), `temp-rewriteaof-bg-${process.pid}.aof`);
     try {
       fs.mkdirSync(this.dirPath, { recursive: true });
-      this.job = new RewriteJob(this.server.dbs, temp, this.timestamps ? Math.floor(Date.now() / 1000) : null);
+      this.job = new RewriteJob(this.server.dbs, temp, baseFormat(this.server));
     } catch (e) {
       this.server.log('warning', `Can't open the temporary AOF base file ${temp}: ${errText(e)}`);
       this.rewriteFailed();
@@ -677,7 +678,7 @@ export class AofManager {
     if (this.job !== job) return;
     this.server.log('notice', 'Background AOF rewrite terminated with success');
     const next = cloneManifest(this.manifest);
-    const baseName = baseFileName(this.fileName, ++next.baseSeq);
+    const baseName = baseFileName(this.fileName, ++next.baseSeq, job.rdb);
     try {
       fs.renameSync(job.tempPath, path.join(this.dirPath, baseName));
       this.server.log('notice', `Successfully renamed the temporary AOF base file ${path.basename(job.tempPath)} into ${baseName}`);

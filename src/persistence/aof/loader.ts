@@ -1,8 +1,11 @@
 /**
  * Start-up replay of a multi-part AOF: the base file, then every incr file
- * in manifest order, each command executed by a socketless client like
- * Redis's fake AOF client (handlers called directly: no command stats, no
- * replies kept, no propagation). While loading, `server.loading` is set, so
+ * in manifest order. A file starting with "REDIS" begins with an RDB image
+ * (a `.base.rdb` base, or the RDB preamble of a Redis < 7 appendonly.aof),
+ * loaded by the RDB decoder; any commands after its trailer are replayed as
+ * usual. Commands run in a socketless client like Redis's fake AOF client
+ * (handlers called directly: no command stats, no replies kept, no
+ * propagation). While loading, `server.loading` is set, so
  * nothing expires and past absolute expiries are stored rather than applied
  * (Redis's checkAlreadyExpired): the DELs the file recorded reproduce the
  * expirations exactly.
@@ -18,6 +21,7 @@ import { ReplyError } from '../../errors.js';
 import { Client } from '../../net/client.js';
 import type { Command } from '../../commands/table.js';
 import type { Server } from '../../server.js';
+import { loadAofPreamble } from '../rdb/manager.js';
 import type { Manifest } from './manifest.js';
 import { AofReader, hasRdbPreamble } from './reader.js';
 
@@ -26,20 +30,6 @@ export class AofLoadError extends Error {
   constructor(readonly lines: string[]) {
     super(lines.join('\n'));
   }
-}
-
-/**
- * Loads an RDB image at the head of an AOF file (a `.base.rdb` base or an
- * old-style RDB preamble) into the server and returns the bytes it used; the
- * rest of the file is read as AOF commands. Throws to abort loading.
- */
-export type RdbBaseLoader = (server: Server, buf: Buffer, fileName: string) => number;
-
-let rdbBaseLoader: RdbBaseLoader | null = null;
-
-/** For the RDB module: lets RDB-format bases load (until then they are refused with a clear message). */
-export function registerRdbBaseLoader(fn: RdbBaseLoader): void {
-  rdbBaseLoader = fn;
 }
 
 export interface LoadOutcome {
@@ -93,17 +83,7 @@ function loadOne(server: Server, c: Client, filePath: string, name: string, last
     throw new AofLoadError([`Fatal error: can't open the append log file ${name} for reading: ${errText(e)}`]);
   }
   if (buf.length === 0) return 0;
-  let start = 0;
-  if (hasRdbPreamble(buf)) {
-    // Why: an RDB-format base needs the RDB loader; without one it is refused, not misread.
-    if (rdbBaseLoader === null) throw new AofLoadError([`Error reading the RDB base file ${name}, AOF loading aborted: RDB-format AOF bases are not supported by this build (use aof-use-rdb-preamble no)`]);
-    server.log('notice', 'Reading RDB base file on AOF loading...');
-    try {
-      start = rdbBaseLoader(server, buf, name);
-    } catch (e) {
-      throw new AofLoadError([`Error reading the RDB base file ${name}, AOF loading aborted: ${(e as Error).message}`]);
-    }
-  }
+  const start = hasRdbPreamble(buf) ? loadRdbHead(server, buf, name) : 0;
   const reader = new AofReader(buf, start);
   let validUpTo = start;
   let beforeMulti = start;
@@ -138,6 +118,26 @@ function loadOne(server: Server, c: Client, filePath: string, name: string, last
     return torn(server, filePath, name, last, beforeMulti, buf.length);
   }
   return 0;
+}
+
+/**
+ * Loads the RDB image a file starts with and returns where its command tail
+ * begins. Redis tells the two cases apart by the name: the migrated
+ * single-file AOF keeps the bare appendfilename and is an old-style
+ * "RDB preamble + commands" file.
+ */
+function loadRdbHead(server: Server, buf: Buffer, name: string): number {
+  const oldStyle = name === server.config.get('appendfilename');
+  server.log('notice', oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
+  let end: number;
+  try {
+    end = loadAofPreamble(server, buf);
+  } catch (e) {
+    const what = oldStyle ? `the RDB preamble of the AOF file ${name}` : `the RDB base file ${name}`;
+    throw new AofLoadError([`${(e as Error).message}`, `Error reading ${what}, AOF loading aborted`]);
+  }
+  if (oldStyle) server.log('notice', 'Reading the remaining AOF tail...');
+  return end;
 }
 
 function torn(server: Server, filePath: string, name: string, last: boolean, validUpTo: number, size: number): number {

@@ -1,8 +1,9 @@
 /**
  * Redis 7.0's multi-part AOF manifest: one line per file,
  * `file <name> seq <n> type <b|h|i>`, base first, then history, then incr
- * files in sequence order. File names follow `<appendfilename>.<seq>.base.aof`
- * and `<appendfilename>.<seq>.incr.aof`. Parsing accepts what Redis accepts
+ * files in sequence order. File names follow `<appendfilename>.<seq>.base.rdb`
+ * (an RDB image, aof-use-rdb-preamble yes) or `.base.aof` (commands), and
+ * `<appendfilename>.<seq>.incr.aof`. Parsing accepts what Redis accepts
  * (comment lines, keys in any order and any case, unknown keys for forward
  * compatibility, quoted names) and rejects what it rejects, with its texts.
  */
@@ -54,9 +55,9 @@ export function tempIncrName(appendfilename: string): string {
   return `temp-${appendfilename}.incr`;
 }
 
-export function baseFileName(appendfilename: string, seq: number): string {
-  // Why .aof: respite writes AOF-format bases (aof-use-rdb-preamble no) until an RDB writer exists.
-  return `${appendfilename}.${seq}.base.aof`;
+/** The base file's name; the suffix tells the format, as Redis names it (the loader still sniffs the bytes). */
+export function baseFileName(appendfilename: string, seq: number, rdb: boolean): string {
+  return `${appendfilename}.${seq}.base.${rdb ? 'rdb' : 'aof'}`;
 }
 
 export function incrFileName(appendfilename: string, seq: number): string {

@@ -4,6 +4,11 @@
  * cursors, while clients keep being served and their writes go to the new
  * incr file opened when the rewrite started (time T0).
  *
+ * The base is an RDB image with the aux field `aof-base 1` when
+ * aof-use-rdb-preamble is yes (Redis's default; the same incremental writer
+ * as BGSAVE, snapshot.ts), or the commands that rebuild each key when it is
+ * no (rewrite-commands.ts). The setting is read when the rewrite starts.
+ *
  * Point-in-time consistency. Replaying base + new incr must give the live
  * dataset. The new incr holds every effect since T0, so the base must hold
  * exactly the dataset as it was at T0 — it is not enough that a key "shows
@@ -29,23 +34,103 @@
  */
 import fs from 'node:fs';
 import type { Database } from '../../keyspace/db.js';
+import type { Server } from '../../server.js';
 import type { Value } from '../../types/value.js';
 import { PointInTimeScan, type CapturedDb } from '../point-in-time-scan.js';
+import type { RdbWriteOptions } from '../rdb/file.js';
+import { usedMemory, writeOptions } from '../rdb/manager.js';
+import { SnapshotJob } from '../rdb/snapshot.js';
 import { encodeSelect, encodeTimestamp } from './encode.js';
 import { rewriteKey } from './rewrite-commands.js';
 
 /** Bytes of pending base text written out at once. */
 const WRITE_CHUNK = 1 << 20;
 
+/** What a new base holds: an RDB image (aof-use-rdb-preamble yes) or commands (no). */
+export type BaseFormat =
+  | { kind: 'rdb'; rdb: RdbWriteOptions; usedMem: number }
+  | { kind: 'aof'; timestampSec: number | null };
+
+/** The base format for a rewrite starting now, from aof-use-rdb-preamble (and aof-timestamp-enabled for AOF text). */
+export function baseFormat(s: Server): BaseFormat {
+  if (s.config.bool('aof-use-rdb-preamble')) return { kind: 'rdb', rdb: { ...writeOptions(s), aofBase: true }, usedMem: usedMemory() };
+  // Why only here: Redis writes its #TS annotation at the head of an AOF-format base, never before an RDB image.
+  return { kind: 'aof', timestampSec: s.config.bool('aof-timestamp-enabled') ? Math.floor(Date.now() / 1000) : null };
+}
+
+/** The part that writes one format: SnapshotJob for RDB, AofTextBase for commands. */
+interface BaseWriter {
+  readonly scanned: boolean;
+  readonly size: number;
+  readonly keysWritten: number;
+  beforeWrite(db: Database, key: string): void;
+  step(budgetMs: number): boolean;
+  finish(): Promise<unknown>;
+  abort(): void;
+}
+
+/** One rewrite: the temp base file being written in slices, in the format chosen at its start. */
 export class RewriteJob {
+  private readonly writer: BaseWriter;
+  /** True when the base is an RDB image (its file is named `.base.rdb`). */
+  readonly rdb: boolean;
+  readonly startedAt = Date.now();
+
+  constructor(
+    dbs: readonly Database[],
+    readonly tempPath: string,
+    format: BaseFormat,
+  ) {
+    this.rdb = format.kind === 'rdb';
+    this.writer = format.kind === 'rdb' ? new SnapshotJob(dbs, tempPath, format.rdb, format.usedMem) : new AofTextBase(dbs, tempPath, format.timestampSec);
+  }
+
+  /** Bytes written to the temp file so far (the whole base once finish() was called). */
+  get size(): number {
+    return this.writer.size;
+  }
+
+  get keysWritten(): number {
+    return this.writer.keysWritten;
+  }
+
+  /** True once every captured dictionary has been scanned (the tail may still need writing). */
+  get scanned(): boolean {
+    return this.writer.scanned;
+  }
+
+  /**
+   * Called before a command that may write `key` in `db` runs: if the scan
+   * has not reached the key yet, its T0 state goes to the base now.
+   */
+  beforeWrite(db: Database, key: string): void {
+    this.writer.beforeWrite(db, key);
+  }
+
+  /** Scans for about `budgetMs`; returns true when the scan is complete. Throws on I/O or type errors. */
+  step(budgetMs: number): boolean {
+    return this.writer.step(budgetMs);
+  }
+
+  /** Writes the tail synchronously, then makes the temp file durable (off the main thread) and closes it. */
+  finish(): Promise<void> {
+    return this.writer.finish().then(() => undefined);
+  }
+
+  /** Stops the job and removes its temp file. */
+  abort(): void {
+    this.writer.abort();
+  }
+}
+
+/** An AOF-format base: SELECT, then the commands that rebuild each key. */
+class AofTextBase implements BaseWriter {
   private readonly scan: PointInTimeScan;
   private out = '';
   private selected = -1;
   private fd: number;
-  /** Bytes written to the temp file so far. */
   size = 0;
   keysWritten = 0;
-  readonly startedAt = Date.now();
 
   constructor(
     dbs: readonly Database[],
@@ -57,15 +142,10 @@ export class RewriteJob {
     if (timestampSec !== null) this.out += encodeTimestamp(timestampSec);
   }
 
-  /** True once every captured dictionary has been scanned (the text may still need writing). */
   get scanned(): boolean {
     return this.scan.scanned;
   }
 
-  /**
-   * Called before a command that may write `key` in `db` runs: if the scan
-   * has not reached the key yet, its T0 state goes to the base now.
-   */
   beforeWrite(db: Database, key: string): void {
     this.scan.beforeWrite(db, key);
   }
@@ -80,7 +160,6 @@ export class RewriteJob {
     if (this.out.length >= WRITE_CHUNK) this.writeOut();
   }
 
-  /** Scans for about `budgetMs`; returns true when the scan is complete. Throws on I/O or type errors. */
   step(budgetMs: number): boolean {
     if (this.scan.step(budgetMs)) this.writeOut();
     return this.scan.scanned;
@@ -95,7 +174,6 @@ export class RewriteJob {
     this.size += b.length;
   }
 
-  /** Makes the temp file durable (off the main thread) and closes it. */
   finish(): Promise<void> {
     this.writeOut();
     const fd = this.fd;
@@ -107,7 +185,6 @@ export class RewriteJob {
     });
   }
 
-  /** Stops the job and removes its temp file. */
   abort(): void {
     if (this.fd !== -1) {
       try {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from '../../server.js';
-import { loadRdb, RdbFileWriter, RdbLoadError, writeAllDbs, type RdbWriteOptions } from './file.js';
+import { loadRdb, RdbFileWriter, RdbLoadError, writeAllDbs, type RdbLoadResult, type RdbWriteOptions } from './file.js';
 import { decodeLimits, encodeOptions } from './options.js';
 import { forEachWrittenKey } from '../point-in-time-scan.js';
 import { SnapshotJob } from './snapshot.js';
@@ -47,7 +47,8 @@ export function rdbState(s: Server): RdbState {
   return st;
 }
 
-function writeOptions(s: Server): RdbWriteOptions {
+/** The RDB writing settings in force now (rdbcompression, rdbchecksum, list packing). */
+export function writeOptions(s: Server): RdbWriteOptions {
   return { ...encodeOptions(s), checksum: s.config.bool('rdbchecksum') };
 }
 
@@ -56,7 +57,8 @@ export function rdbPath(s: Server): string {
   return path.resolve(s.config.get('dir') || '.', s.config.get('dbfilename'));
 }
 
-function usedMemory(): number {
+/** The used-mem aux field's figure (the JS heap in use). */
+export function usedMemory(): number {
   return process.memoryUsage().heapUsed;
 }
 
@@ -268,10 +270,7 @@ export function loadDumpFile(s: Server): boolean {
   s.loading = true;
   try {
     const res = loadRdb(buf, s.dbs, { limits: decodeLimits(s), checksum: s.config.bool('rdbchecksum'), now: Date.now() });
-    const st = rdbState(s);
-    st.keysLoaded = res.keysLoaded;
-    st.keysExpiredOnLoad = res.expiredSkipped;
-    s.log('notice', `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.expiredSkipped}.`);
+    loaded(s, res);
     s.log('notice', `DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
   } finally {
     s.loading = false;
@@ -358,5 +357,23 @@ export function afterFlushall(s: Server): void {
  * Redis does for a preamble (the AOF tail decides). Throws RdbLoadError.
  */
 export function loadAofPreamble(s: Server, buf: Buffer): number {
-  return loadRdb(buf, s.dbs, { limits: decodeLimits(s), checksum: s.config.bool('rdbchecksum'), now: null }).end;
+  const res = loadRdb(buf, s.dbs, { limits: decodeLimits(s), checksum: s.config.bool('rdbchecksum'), now: null });
+  loaded(s, res);
+  return res.end;
+}
+
+/** Records a finished load and logs what Redis logs about the file (from its aux fields) and the key counts. */
+function loaded(s: Server, res: RdbLoadResult): void {
+  const st = rdbState(s);
+  st.keysLoaded = res.keysLoaded;
+  st.keysExpiredOnLoad = res.expiredSkipped;
+  const aux = res.aux;
+  const ver = aux.get('redis-ver');
+  if (ver !== undefined) s.log('notice', `Loading RDB produced by version ${ver}`);
+  const ctime = Number(aux.get('ctime'));
+  if (aux.has('ctime') && Number.isFinite(ctime)) s.log('notice', `RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - ctime)} seconds`);
+  const mem = Number(aux.get('used-mem'));
+  if (aux.has('used-mem') && Number.isFinite(mem)) s.log('notice', `RDB memory usage when created ${(mem / (1024 * 1024)).toFixed(2)} Mb`);
+  if (Number.parseInt(aux.get('aof-base') ?? '0', 10) !== 0) s.log('notice', 'RDB is base AOF');
+  s.log('notice', `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.expiredSkipped}.`);
 }

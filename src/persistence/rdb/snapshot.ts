@@ -59,6 +59,11 @@ export class SnapshotJob {
     return this.out.keys;
   }
 
+  /** Bytes handed to the file so far (the whole file once finish() has been called). */
+  get size(): number {
+    return this.out.written;
+  }
+
   /** True once every captured dictionary has been scanned. */
   get scanned(): boolean {
     return this.scan.scanned;
