@@ -15,6 +15,23 @@ function contents(sl: SkipList): Array<[number, string]> {
   return out;
 }
 
+/** Checks every level's links and spans against the level-0 order: a span is the rank distance it jumps. */
+function checkSpans(sl: SkipList): void {
+  const rankOf = new Map<number, number>();
+  let r = 0;
+  for (let x = sl.next(sl.head); x !== NIL; x = sl.next(x)) rankOf.set(x, ++r);
+  assert.equal(r, sl.length);
+  for (let i = 1; i < sl.levelOf(sl.head); i++) {
+    let at = 0;
+    for (let x = sl.head, n = sl.nextAt(x, i); n !== NIL; x = n, n = sl.nextAt(x, i)) {
+      assert.ok(rankOf.has(n), `level ${i} links a node not in the list`);
+      assert.ok(rankOf.get(n)! > at, `level ${i} goes backwards`);
+      at = rankOf.get(n)!;
+      assert.equal(sl.byRank(at), n);
+    }
+  }
+}
+
 describe('SkipList', () => {
   it('keeps (score, member) order with ties broken by member bytes, ranks 1-based', () => {
     const sl = new SkipList();
@@ -74,6 +91,7 @@ describe('SkipList', () => {
       if (step % 200 === 0 || step === 3999) {
         const want = [...model].map(([mm, ss]) => [ss, mm] as [number, string]).sort(byRedisOrder);
         assert.deepEqual(contents(sl), want, `seed ${seed} step ${step}`);
+        checkSpans(sl);
         assert.equal(sl.length, want.length);
         for (let i = 0; i < want.length; i += 7) {
           assert.equal(sl.rank(want[i][0], want[i][1]), i + 1);
@@ -81,6 +99,71 @@ describe('SkipList', () => {
         }
       }
     }
+  });
+
+  it('fromSorted builds the same order and ranks as inserts; clones are independent; freed ids are reused', () => {
+    const seed = testSeed(7);
+    const r = new Rng(seed);
+    const items: Array<[number, string]> = [];
+    const seen = new Set<string>();
+    while (items.length < 3000) {
+      const m = `m${r.int(0, 100000)}`;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      items.push([r.int(-20, 20), m]);
+    }
+    items.sort(byRedisOrder);
+    const sl = SkipList.fromSorted(items.length, (i) => items[i][0], (i) => items[i][1]);
+    assert.deepEqual(contents(sl), items);
+    checkSpans(sl);
+    items.forEach(([s, m], i) => i % 13 === 0 && assert.equal(sl.rank(s, m), i + 1));
+    const copy = sl.clone();
+    // Mutate the original heavily: delete half (freeing ids and level blocks), insert new members (reusing them).
+    const model = new Map(items.map(([s, m]) => [m, s]));
+    for (const [s, m] of items) {
+      if (r.int(0, 1) === 0) {
+        assert.ok(sl.delete(s, m));
+        model.delete(m);
+      }
+    }
+    for (let i = 0; i < 2000; i++) {
+      const m = `n${i}`;
+      const s = r.int(-30, 30) / 2;
+      sl.insert(s, m);
+      model.set(m, s);
+    }
+    for (const [m, s] of [...model].slice(0, 500)) {
+      const ns = r.int(-30, 30) / 2;
+      sl.updateScore(sl.find(s, m), ns);
+      model.set(m, ns);
+    }
+    const want = [...model].map(([m, s]) => [s, m] as [number, string]).sort(byRedisOrder);
+    assert.deepEqual(contents(sl), want, `seed ${seed}`);
+    checkSpans(sl);
+    // The clone still holds the original contents, links intact.
+    assert.deepEqual(contents(copy), items);
+    checkSpans(copy);
+    // Deleting a rank range unlinks exactly those nodes.
+    const removed: string[] = [];
+    sl.deleteRankRange(100, 1100, (m) => void removed.push(m));
+    assert.deepEqual(removed, want.slice(100, 1100).map(([, m]) => m));
+    assert.deepEqual(contents(sl), [...want.slice(0, 100), ...want.slice(1100)]);
+    checkSpans(sl);
+  });
+
+  it('an empty list and a single node have consistent ends', () => {
+    const sl = SkipList.fromSorted(0, () => 0, () => '');
+    assert.equal(sl.length, 0);
+    assert.equal(sl.tail, NIL);
+    assert.equal(sl.byRank(1), NIL);
+    const x = sl.insert(-0, 'a');
+    assert.ok(Object.is(sl.scoreOf(x), -0));
+    assert.equal(sl.tail, x);
+    assert.equal(sl.prev(x), NIL);
+    assert.ok(sl.delete(-0, 'a'));
+    assert.equal(sl.tail, NIL);
+    assert.equal(sl.next(sl.head), NIL);
+    assert.equal(sl.rank(0, 'a'), 0);
   });
 
   it('score spans follow ZCOUNT semantics ("(" exclusive, inverted ranges empty)', () => {
