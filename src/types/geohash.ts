@@ -11,7 +11,7 @@
  * that results match bit for bit (membership at the edges, printed digits).
  * Nothing here knows about RESP or clients.
  */
-import { crAsin, crCos, crSin } from './geohash-math.js';
+import { libmAsin, libmCos, libmSin } from './geohash-math.js';
 
 export const LONG_MIN = -180;
 export const LONG_MAX = 180;
@@ -220,9 +220,9 @@ function haversine(lon1: number, lat1: number, lon2: number, lat2: number, sin: 
   return 2.0 * EARTH_RADIUS_M * asin(Math.sqrt(a));
 }
 
-/** Haversine distance in meters, bit-identical to Redis's (operation order, correctly rounded libm calls). */
+/** Haversine distance in meters, bit-identical to Redis's (operation order, glibc's libm results). */
 export function distance(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  return haversine(lon1, lat1, lon2, lat2, crSin, crCos, crAsin);
+  return haversine(lon1, lat1, lon2, lat2, libmSin, libmCos, libmAsin);
 }
 
 /** The same within a few ulps, with V8's Math (fast filter). */
