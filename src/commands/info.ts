@@ -10,6 +10,7 @@ import os from 'node:os';
 import type { Client } from '../net/client.js';
 import type { Server } from '../server.js';
 import { REDIS_VERSION, RESPITE_VERSION } from '../version.js';
+import { migrateCachedSockets } from './migrate.js';
 import { aofEnabledInfoFields, aofInfoFields } from './persistence.js';
 import { rdbInfoFields, rdbSaveProgressFields } from '../persistence/rdb/manager.js';
 import type { Command, CommandDef } from './table.js';
@@ -226,7 +227,7 @@ function statsSection(s: Server): Field[] {
     ['pubsubshard_channels', s.pubsub.shardChannels.size],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
-    ['migrate_cached_sockets', 0],
+    ['migrate_cached_sockets', migrateCachedSockets(s)],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],

@@ -191,6 +191,7 @@ async function getLink(host: string, port: string, timeout: number): Promise<Lin
     const victim = names[Math.floor(Math.random() * names.length)];
     cache.get(victim)!.close();
     cache.delete(victim);
+    cacheChanged();
   }
   const link = await connect(host, port, timeout);
   if (link === null) return null;

@@ -176,7 +176,11 @@ function restoreCommands(c: Client, keys: string[], values: Value[], replace: bo
     if (replace) parts.push('$7\r\nREPLACE\r\n');
     sent.push(k);
   }
-  return { body: Buffer.from(parts.join(''), 'latin1'), sent };
+  const text = parts.join('');
+  // Why: its own ArrayBuffer, so it can be transferred to the worker (a small Buffer.from shares Node's pool).
+  const body = Buffer.allocUnsafeSlow(text.length);
+  body.write(text, 'latin1');
+  return { body, sent };
 }
 
 /** Redis quotes the target's error with %s: the text stops at a NUL byte. */

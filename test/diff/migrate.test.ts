@@ -235,6 +235,11 @@ describe('differential: MIGRATE', { skip: oracleSkip }, () => {
     await lane.pair.same('MIGRATE', '127.0.0.1', '1');
     await lane.pair.same('MIGRATE', '127.0.0.1', '1', 'k', '0');
     await lane.pair.same('EXISTS', 'k');
+    // Redis's integer rules for the db and the timeout (some of these migrate k).
+    for (const [db, timeout] of [['+1', '1000'], [' 1', '1000'], ['1', ' 1000'], ['1', '1.5'], ['-0', '1000'], ['1', '-0'], ['0x1', '1000']]) {
+      await lane.pair.same('SET', 'k', 'v', 'GET');
+      await migrate(lane, 'k', db, timeout, 'REPLACE');
+    }
   });
 
   it('AUTH and AUTH2: target with requirepass and an ACL user, wrong passwords', async () => {
@@ -316,6 +321,11 @@ describe('differential: MIGRATE', { skip: oracleSkip }, () => {
     assert.ok(self.ms >= 450 && self.ms < 3000, `self-migration took ${self.ms} ms`);
     await p.same('GET', 'k');
     await p.same('PING');
+    // Another server in this process cannot answer either while this one blocks: a clean timeout too.
+    const t0 = Date.now();
+    const other = await p.respite.call('MIGRATE', '127.0.0.1', String(respiteLocal.port), 'k', '5', '300', 'COPY');
+    assert.equal(other, '-IOERR error or timeout reading to target instance\r\n');
+    assert.ok(Date.now() - t0 < 3000);
   });
 
   it('deletes only the keys the target acknowledged before the connection broke, and propagates DEL for them', async () => {
@@ -394,7 +404,8 @@ describe('differential: MIGRATE', { skip: oracleSkip }, () => {
       const l: Lane = { ...lane, ports: [t0.port, t1.port], targets: [await client(t0.port), await client(t1.port)] };
       await p.same('FLUSHALL');
       await p.same('MSET', 'a', '1', 'b', '2', 'c', '3');
-      await migrate(l, 'a', '0', '5000');
+      // A fresh connection has no db selected yet (-1), so db -1 sends no SELECT: the key lands in db 0.
+      assert.equal(await migrate(l, 'a', '-1', '5000'), '+OK\r\n');
       const first = await Promise.all(l.targets.map(migrateClients));
       await migrate(l, 'b', '0', '5000');
       const second = await Promise.all(l.targets.map(migrateClients));
@@ -435,6 +446,7 @@ describe('differential: MIGRATE', { skip: oracleSkip }, () => {
       assert.equal(await c2.call('MIGRATE', '127.0.0.1', port, 'two', '0', '5000'), '+OK\r\n');
       assert.equal((await migrateClients(t)).length, 2);
       assert.equal(migrateCachedSockets(s1.server), 1);
+      assert.match(await c1.call('INFO', 'stats'), /\r\nmigrate_cached_sockets:1\r\n/);
       c1.close();
       await s1.close();
       await sleep(200);
