@@ -1,11 +1,12 @@
 /**
  * DEBUG: the testing hooks Redis's own test suites and client libraries
- * rely on (SLEEP, OBJECT, POPULATE, SET-ACTIVE-EXPIRE, HELP). Guarded by the
- * enable-debug-command directive as in Redis 7.
+ * rely on (SLEEP, OBJECT, POPULATE, DIGEST, SET-ACTIVE-EXPIRE, HELP).
+ * Guarded by the enable-debug-command directive as in Redis 7.
  */
 import { Err, fail } from '../errors.js';
 import { hashKey } from '../keyspace/dict.js';
 import type { Client } from '../net/client.js';
+import { datasetDigest, keyValueDigest } from '../persistence/digest.js';
 import { lzfCompress } from '../types/lzf.js';
 import { stringEncoding } from '../types/strings.js';
 import type { Value } from '../types/value.js';
@@ -144,6 +145,17 @@ function populate(c: Client, argv: string[]): void {
   c.ok();
 }
 
+// DEBUG DIGEST
+function digest(c: Client): void {
+  c.simple(datasetDigest(c.server.dbs).toString('hex'));
+}
+
+// DEBUG DIGEST-VALUE [key ...]
+function digestValue(c: Client, argv: string[]): void {
+  c.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) c.simple(keyValueDigest(c.db, argv[i]).toString('hex'));
+}
+
 // DEBUG SET-ACTIVE-EXPIRE 0|1
 function setActiveExpire(c: Client, argv: string[]): void {
   c.server.activeExpireEnabled = atoi(argv[2]) !== 0;
@@ -205,6 +217,10 @@ function protocol(c: Client, argv: string[]): void {
 
 const HELP = [
   'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DIGEST',
+  '    Reply with the 40-hex-digit digest of the whole dataset (all zeros when empty).',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Reply with one digest per key, of its value and whether it has a TTL (zeros for a missing key).',
   'ERROR <string>',
     '    Reply with <string> as an error.',
   'LOG <message>',
@@ -229,6 +245,7 @@ const HELP = [
 const SUBCOMMANDS: Record<string, [number, (c: Client, argv: string[]) => void]> = {
   sleep: [3, sleep],
   object: [3, object],
+  digest: [2, digest],
   'set-active-expire': [3, setActiveExpire],
   protocol: [3, protocol],
   // The argument is the whole error line, code included, as Redis sends it.
@@ -251,6 +268,8 @@ function debug(c: Client, argv: string[]): void {
   const name = argv[1].toLowerCase();
   // RELOAD takes a variable list of options (persistence/rdb/manager.ts).
   if (name === 'reload') return debugReloadCommand(c, argv);
+  // DIGEST-VALUE takes any number of keys, none included.
+  if (name === 'digest-value') return digestValue(c, argv);
   if (name === 'populate') {
     if (argv.length < 3 || argv.length > 5) subcommandError(argv[1]);
     return populate(c, argv);
