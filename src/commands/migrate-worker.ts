@@ -173,7 +173,10 @@ function connect(host: string, portArg: string, timeout: number): Promise<Link |
       clearTimeout(t);
       resolve(r);
     };
-    socket.once('connect', () => settle(link));
+    socket.once('connect', () => {
+      progress();
+      settle(link);
+    });
     socket.once('error', (e: NodeJS.ErrnoException) => settle(e.syscall === 'getaddrinfo' ? null : link));
   });
 }

@@ -7,6 +7,7 @@
  * the targets were sent (their MONITOR feeds) must match.
  */
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
@@ -153,6 +154,7 @@ async function fakeTarget(mode: 'silent' | 'ack-then-close'): Promise<{ port: nu
     const { parentPort, workerData } = require('node:worker_threads');
     const srv = net.createServer((s) => {
       s.on('error', () => {});
+      if (workerData === 'silent') s.pause();
       if (workerData === 'ack-then-close') s.once('data', () => setTimeout(() => s.end('+OK\\r\\n+OK\\r\\n'), 100));
     });
     srv.listen(0, '127.0.0.1', () => parentPort.postMessage(srv.address().port));
@@ -312,6 +314,16 @@ describe('differential: MIGRATE', { skip: oracleSkip }, () => {
       const r = await both('127.0.0.1', [silent.port, silent.port], '600');
       assert.equal(r.reply, '-IOERR error or timeout reading to target instance\r\n');
       assert.ok(r.ms >= 550 && r.ms < 3000, `timed out after ${r.ms} ms`);
+      // 24 MB that cannot be compressed: the silent target stops reading, so the writes time out.
+      await p.same('SET', 'huge', crypto.randomBytes(24 << 20));
+      const [a, b] = await Promise.all([
+        p.redis.call('MIGRATE', '127.0.0.1', String(silent.port), 'huge', '0', '500'),
+        p.respite.call('MIGRATE', '127.0.0.1', String(silent.port), 'huge', '0', '500'),
+      ]);
+      assert.equal(b, a);
+      assert.equal(a, '-IOERR error or timeout writing to target instance\r\n');
+      await p.same('STRLEN', 'huge');
+      await p.same('DEL', 'huge');
     } finally {
       await silent.close();
     }
