@@ -248,7 +248,7 @@ function sinKernel(x: number, dx: number): number {
   if (x <= 0) dx = -dx;
   const ax = Math.abs(x);
   const u = BIG + ax - BIG;
-  const k = 4 * (u * 128);
+  const k = (u * 512) | 0;
   x = ax - u;
   const xx = x * x;
   const s = x + F(x * xx, F(xx, SN5, SN3), dx);
@@ -264,7 +264,7 @@ function cosKernel(x: number, dx: number): number {
   if (x < 0) dx = -dx;
   const ax = Math.abs(x);
   const u = BIG + ax - BIG;
-  const k = 4 * (u * 128);
+  const k = (u * 512) | 0;
   x = ax - u + dx;
   const xx = x * x;
   const s = F(x * xx, F(xx, SN5, SN3), x);
