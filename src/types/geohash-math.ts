@@ -337,7 +337,7 @@ const INVROOT = Float64Array.from({ length: 128 }, (_v, i) => {
   return Number((1 / Math.sqrt(center)).toFixed(14));
 });
 
-/** (interval index mask/shift, first entry, entries per interval) per range, as glibc lays out its table. */
+/** glibc's asin coefficients: undefined until first needed, null where no libm holds them. */
 let asinTable: Float64Array | null | undefined;
 
 /** asin(x) exactly as glibc computes it (correctly rounded where glibc's table is unavailable). */
