@@ -10,13 +10,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AofReader, hasRdbPreamble } from '../persistence/aof/reader.js';
 import { parseManifest, ManifestError } from '../persistence/aof/manifest.js';
+import { DEFAULT_LIMITS } from '../persistence/rdb/decode.js';
+import { loadRdb } from '../persistence/rdb/file.js';
+import { Server } from '../server.js';
 
 export interface AofCheck {
   size: number;
   /** Offset after the last valid command (or before an unfinished MULTI). */
   okUpTo: number;
   okUpToLine: number;
-  /** null: valid; 'truncated': ends mid-command; 'format': bytes that are not a command. */
+  /** null: valid; 'truncated': ends mid-command; 'format': bytes that are not a command; 'rdb': a bad RDB preamble. */
   problem: null | 'truncated' | 'format' | 'rdb';
   /** Where the problem starts (for 'format', the bad byte's offset). */
   badOffset: number;
@@ -26,8 +29,16 @@ export interface AofCheck {
 /** Checks one AOF file's bytes. */
 export function checkAofBytes(buf: Buffer): AofCheck {
   const res: AofCheck = { size: buf.length, okUpTo: 0, okUpToLine: 0, problem: null, badOffset: -1, reason: '' };
-  if (hasRdbPreamble(buf)) return { ...res, problem: 'rdb', badOffset: 0, reason: 'RDB-format files are not checked by respite' };
-  const reader = new AofReader(buf);
+  let start = 0;
+  if (hasRdbPreamble(buf)) {
+    // An RDB base or preamble: the image must load (checksum included), then any command tail is checked.
+    try {
+      start = res.okUpTo = loadRdb(buf, new Server({ log: null, config: { save: '' } }).dbs, { limits: DEFAULT_LIMITS, checksum: true, now: null }).end;
+    } catch (e) {
+      return { ...res, problem: 'rdb', badOffset: 0, reason: `RDB preamble is not valid: ${(e as Error).message}` };
+    }
+  }
+  const reader = new AofReader(buf, start);
   let inMulti = -1;
   for (;;) {
     const r = reader.next();
@@ -108,7 +119,8 @@ function checkOne(file: string, name: string, last: boolean, fix: boolean, print
   }
   if (r.problem === 'rdb') {
     print(`AOF ${name}: ${r.reason}`);
-    return true;
+    print(`AOF ${name} is not valid.`);
+    return false;
   }
   print(`0x${r.badOffset.toString(16).padStart(8, '0')}: ${r.reason}`);
   print(`AOF analyzed: filename=${name}, size=${r.size}, ok_up_to=${r.okUpTo}, ok_up_to_line=${r.okUpToLine}, diff=${r.size - r.okUpTo}`);

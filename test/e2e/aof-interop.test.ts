@@ -232,6 +232,9 @@ describe('RDB-preamble AOF bases (aof-use-rdb-preamble yes) with redis-server 7.
     assert.match(got.log, /Reading RDB base file on AOF loading\.\.\./);
     assert.match(got.log, /RDB is base AOF/);
     assert.match(got.log, /DB loaded from base file appendonly\.aof\.2\.base\.rdb/);
+    const check = checkAofWithRespite(dir);
+    assert.equal(check.status, 0, check.stdout);
+    assert.match(check.stdout, /All AOF files and manifest are valid/);
   });
 
   it('redis-server loads the directory respite wrote, and redis-check-aof finds it valid', async () => {
@@ -325,6 +328,11 @@ describe('RDB-preamble AOF bases (aof-use-rdb-preamble yes) with redis-server 7.
           assert.match(r.output, /Wrong RDB checksum|Short read/);
         }
       }
+      // Both check tools reject the base too.
+      assert.notEqual(spawnSync('redis-check-aof', [path.join(dir, AD, MANIFEST)], { encoding: 'latin1' }).status, 0);
+      const check = checkAofWithRespite(dir);
+      assert.equal(check.status, 1, check.stdout);
+      assert.match(check.stdout, /AOF appendonly\.aof\.2\.base\.rdb: RDB preamble is not valid/);
     }
   });
 
@@ -369,4 +377,8 @@ async function produceAndCheck(dir: string): Promise<string[]> {
   assert.match(check.stdout, /RDB preamble is OK, proceeding with AOF tail/);
   assert.match(check.stdout, /All AOF files and manifest are valid/);
   return written;
+}
+
+function checkAofWithRespite(dir: string): { status: number | null; stdout: string } {
+  return spawnSync(process.execPath, [RESPITE_BIN, '--check-aof', path.join(dir, AD, MANIFEST)], { encoding: 'latin1' });
 }
