@@ -103,6 +103,12 @@ function positiveLong(s: string): number {
 
 /** Redis formats POPULATE's key names into a 128-byte buffer: longer names are cut to 127 bytes. */
 const POPULATE_KEY_MAX = 127;
+/** Room for the decimal digits of any count. */
+const MAX_DIGITS = 20;
+
+interface Latin1Buffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
 
 /** The prefix as C's "%s" prints it: up to its first NUL byte. */
 function cString(s: string): string {
@@ -110,11 +116,11 @@ function cString(s: string): string {
   return nul < 0 ? s : s.slice(0, nul);
 }
 
-/** `value:<n>` cut or NUL-padded to `size` bytes (0: unchanged), as Redis's zero-filled allocation does. */
-function populateValue(j: number, size: number, zeros: string): string {
-  const v = 'value:' + j;
-  if (size === 0 || size === v.length) return v;
-  return size < v.length ? v.slice(0, size) : v + zeros.slice(0, size - v.length);
+/** Writes the decimal digits of `n` at `at` in `buf`. */
+function writeDecimal(buf: Buffer, at: number, n: number): void {
+  let end = at + 1;
+  for (let t = n; t >= 10; t = Math.floor(t / 10)) end++;
+  for (let i = end - 1, t = n; i >= at; i--, t = Math.floor(t / 10)) buf[i] = 48 + (t % 10);
 }
 
 // DEBUG POPULATE count [prefix] [size]
@@ -126,12 +132,15 @@ function populate(c: Client, argv: string[]): void {
   const size = argv.length === 5 ? positiveLong(argv[4]) : 0;
   if (count === 0) return c.ok();
   const prefix = (argv.length >= 4 ? cString(argv[3]) : 'key') + ':';
-  const zeros = size > 0 ? '\0'.repeat(size) : '';
+  // A sized value is "value:<n>" cut or followed by zeros (Redis's zero-filled
+  // allocation), sliced out of this buffer as one flat string per key.
+  const padded = size === 0 ? null : (Buffer.alloc(Math.max(size, 6 + MAX_DIGITS)) as Latin1Buffer);
+  padded?.write('value:', 0, 'latin1');
   const db = c.db;
   const server = c.server;
   // The usual benchmark set-up (an empty database, names short enough not to
   // be cut) cannot meet an existing key or a duplicate: skip the lookups.
-  const fresh = db.size === 0 && (prefix + (count - 1)).length <= POPULATE_KEY_MAX;
+  const fresh = db.size === 0 && prefix.length + String(count - 1).length <= POPULATE_KEY_MAX;
   for (let j = 0; j < count; j++) {
     let key = prefix + j;
     if (!fresh) {
@@ -139,7 +148,11 @@ function populate(c: Client, argv: string[]): void {
       // A write lookup: a logically expired key is removed first, then replaced.
       if (db.peek(key) !== undefined) continue;
     }
-    db.set(key, populateValue(j, size, zeros));
+    if (padded === null) db.set(key, 'value:' + j);
+    else {
+      writeDecimal(padded, 6, j);
+      db.set(key, padded.latin1Slice(0, size));
+    }
     server.keyChanged(db, key, '', '');
   }
   c.ok();
