@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DiffEnv, type Pair } from '../support/diff.js';
+import { collectPropagation, drainUntilPong } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
 
@@ -92,6 +93,38 @@ describe('DEBUG POPULATE against redis-server 7.0', { skip: oracleSkip }, () => 
     await w.same('MULTI');
     await w.same('PING');
     await w.same('EXEC');
+  });
+
+  it('propagates nothing but the DEL of an expired key it replaces', async () => {
+    const p = env.pair;
+    await p.same('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    try {
+      await p.same('SET', 'key:2', 'old', 'PX', '1');
+      await new Promise((r) => setTimeout(r, 10));
+      const { ours, theirs } = await collectPropagation(env, async () => {
+        await p.same('DEBUG', 'POPULATE', '5');
+        await p.same('DEBUG', 'POPULATE', '5', 'other', '10');
+      });
+      assert.deepEqual(ours, theirs);
+    } finally {
+      await p.same('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+    }
+  });
+
+  it('raises the new-key event for each key it adds', async () => {
+    const p = env.pair;
+    const sub = await env.connect();
+    await p.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEAn');
+    try {
+      await sub.same('PSUBSCRIBE', '__key*__:*');
+      await p.same('SET', 'key:1', 'x');
+      await p.same('DEBUG', 'POPULATE', '3');
+      const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
+      assert.deepEqual(b, a);
+      assert.ok(a.length > 0);
+    } finally {
+      await p.same('CONFIG', 'SET', 'notify-keyspace-events', '');
+    }
   });
 
   it('works in the selected database', async () => {
