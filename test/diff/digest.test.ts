@@ -31,7 +31,7 @@ describe('DEBUG POPULATE against redis-server 7.0', { skip: oracleSkip }, () => 
     const p = env.pair;
     await p.same('DEBUG', 'POPULATE');
     await p.same('DEBUG', 'POPULATE', '1', 'p', '1', 'extra');
-    for (const bad of ['abc', '-1', '1.5', '', '99999999999999999999', ' 1']) await p.same('DEBUG', 'POPULATE', bad);
+    for (const bad of ['abc', '-1', '-0', '+1', '01', '1.5', '', '99999999999999999999', ' 1']) await p.same('DEBUG', 'POPULATE', bad);
     for (const bad of ['abc', '-1', '1.5']) await p.same('DEBUG', 'POPULATE', '3', 'p', bad);
     await p.same('DBSIZE');
     await p.same('DEBUG', 'POPULATE', '0');
