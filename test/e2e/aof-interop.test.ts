@@ -212,10 +212,22 @@ async function consumeWith(kind: 'respite' | 'redis', dir: string, extras: DumpE
   const p = await startProc(kind, ['--dir', dir, '--appendonly', 'yes']);
   procs.push(p);
   const c = await RawClient.connect(p.port);
+  await waitLoaded(c);
   const dump = await dumpDataset(c, 16, extras);
   c.close();
   await kill9(p);
   return { dump, log: p.output() };
+}
+
+/** redis-server accepts connections while it loads (replying -LOADING) and before it writes its first base: wait for PONG. */
+async function waitLoaded(c: RawClient): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const r = await c.call('PING');
+    if (r === '+PONG\r\n') return;
+    assert.match(r, /^-LOADING /);
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  throw new Error('still loading');
 }
 
 const REWRITTEN = 'file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n';
@@ -255,6 +267,8 @@ describe('RDB-preamble AOF bases (aof-use-rdb-preamble yes) with redis-server 7.
       const p = await startProc(kind, ['--dir', dir, '--appendonly', 'yes']);
       procs.push(p);
       const c = await RawClient.connect(p.port);
+      // Why: redis-server listens before it has written the first base and manifest.
+      await waitLoaded(c);
       const note = (what: string) => steps.push([what, fs.readFileSync(path.join(dir, AD, MANIFEST), 'latin1')]);
       note('first start');
       await c.call('SET', 'k', 'v');

@@ -160,7 +160,12 @@ export interface Proc {
 /** Starts a server binary (`node bin/respite.js` or redis-server) with the given arguments on a free port. */
 export async function startProc(kind: 'respite' | 'redis', args: string[]): Promise<Proc> {
   const p = await spawnProc(kind, args);
-  await waitPort(p.port, p.child);
+  try {
+    await waitPort(p.port, p.child);
+  } catch (e) {
+    // The log tells why (a refused file, a port taken by another process).
+    throw new Error(`${(e as Error).message}; ${kind} output:\n${p.output().split('\n').slice(-12).join('\n')}`);
+  }
   return p;
 }
 
