@@ -310,6 +310,11 @@ describe('BGREWRITEAOF', () => {
     assert.ok(a.logs.some((l) => /Starting automatic rewriting of AOF on \d+% growth/.test(l)));
     assert.equal(await a.c.call('GET', 'k'), '$3\r\n199\r\n');
     await stop(a);
+    // The automatic rewrite wrote an RDB base (aof-use-rdb-preamble defaults to yes), and it reloads.
+    assert.ok(fs.readdirSync(path.join(dir, 'appendonlydir')).some((f) => /^appendonly\.aof\.\d+\.base\.rdb$/.test(f)));
+    const b = await start(dir);
+    assert.equal(await b.c.call('GET', 'k'), '$3\r\n199\r\n');
+    await stop(b);
   });
 });
 
