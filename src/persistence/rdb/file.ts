@@ -4,8 +4,9 @@
  * everything before it (zero when rdbchecksum is off).
  *
  * Writing goes through {@link RdbFileWriter}, which streams to a file
- * descriptor in chunks (the snapshot job feeds it slice by slice). Loading
- * reads a whole buffer into the server's databases.
+ * descriptor in chunks (the snapshot job feeds it slice by slice, and its
+ * chunks are written by libuv's pool so a slow disk never blocks the event
+ * loop). Loading reads a whole buffer into the server's databases.
  */
 import fs from 'node:fs';
 import type { Database } from '../../keyspace/db.js';
@@ -35,6 +36,8 @@ export const enum Op {
 
 /** Bytes buffered before a write to the file. */
 const FLUSH_AT = 1 << 20;
+/** Written-out chunk buffers kept for reuse by a background writer. */
+const SPARE_BUFFERS = 4;
 
 export interface RdbWriteOptions extends EncodeOptions {
   /** rdbchecksum: when false the trailer is 8 zero bytes. */
@@ -43,17 +46,29 @@ export interface RdbWriteOptions extends EncodeOptions {
   aofBase?: boolean;
 }
 
-/** Streams an RDB file to a descriptor, keeping the running checksum. */
+/**
+ * Streams an RDB file to a descriptor, keeping the running checksum.
+ * `background`: each chunk is written with a positional fs.write in libuv's
+ * pool (the main thread only serializes); a write error is thrown by the
+ * next flush and rejects drain().
+ */
 export class RdbFileWriter {
   readonly w = new ByteWriter(1 << 16);
   private readonly crc = new Crc64();
   /** Bytes handed to the file so far. */
   written = 0;
   keys = 0;
+  /** Background mode: bytes queued and not yet written, the first write error, buffers to reuse. */
+  backlog = 0;
+  private error: Error | null = null;
+  private readonly spare: Buffer[] = [];
+  private idle: Array<() => void> = [];
+  private closeWhenIdle = false;
 
   constructor(
     private readonly fd: number,
     readonly opts: RdbWriteOptions,
+    private readonly background = false,
   ) {}
 
   /** The magic and the aux fields Redis 7.0 writes (without replication info). */
@@ -99,22 +114,70 @@ export class RdbFileWriter {
 
   /** Hands the buffered bytes to the file (and the checksum). */
   flush(): void {
+    if (this.error !== null) throw this.error;
     const b = this.w.result();
     if (b.length === 0) return;
     if (this.opts.checksum) this.crc.update(b);
+    if (this.background) {
+      // The chunk's buffer goes to the pool; serializing continues in a spare one.
+      const whole = this.w.buf;
+      this.w.buf = this.spare.pop() ?? Buffer.allocUnsafe(whole.length);
+      this.w.reset();
+      this.queue(b, this.written, whole);
+      this.written += b.length;
+      return;
+    }
     let off = 0;
     while (off < b.length) off += fs.writeSync(this.fd, b, off, b.length - off);
     this.written += b.length;
     this.w.reset();
   }
 
-  /** EOF and the checksum trailer; flushes everything. */
+  /** Writes `b` at `pos` in the pool (again for the rest after a short write); `whole` is recycled after. */
+  private queue(b: Buffer, pos: number, whole: Buffer | null): void {
+    this.backlog += b.length;
+    fs.write(this.fd, b, 0, b.length, pos, (err, n) => {
+      this.backlog -= b.length;
+      if (err === null && n < b.length) return this.queue(b.subarray(n), pos + n, whole);
+      if (err !== null && this.error === null) this.error = err;
+      if (whole !== null && this.spare.length < SPARE_BUFFERS) this.spare.push(whole);
+      if (this.backlog === 0) this.becameIdle();
+    });
+  }
+
+  private becameIdle(): void {
+    if (this.closeWhenIdle) {
+      this.closeWhenIdle = false;
+      fs.close(this.fd, () => undefined);
+    }
+    const waiting = this.idle;
+    this.idle = [];
+    for (const f of waiting) f();
+  }
+
+  /** EOF and the checksum trailer; flushes everything (background: queued, see drain()). */
   finish(): void {
     this.w.byte(Op.EOF);
     this.flush();
     const trailer = this.opts.checksum ? this.crc.bytes() : Buffer.alloc(8);
-    fs.writeSync(this.fd, trailer);
+    if (this.background) this.queue(trailer, this.written, null);
+    else fs.writeSync(this.fd, trailer);
     this.written += 8;
+  }
+
+  /** Resolves once every queued write is done; rejects with the first write error. */
+  drain(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = () => (this.error !== null ? reject(this.error) : resolve());
+      if (this.backlog === 0) settle();
+      else this.idle.push(settle);
+    });
+  }
+
+  /** Closes the descriptor once no write is pending (a write still in the pool must not hit a reused fd). */
+  close(): void {
+    if (this.backlog === 0) fs.closeSync(this.fd);
+    else this.closeWhenIdle = true;
   }
 }
 

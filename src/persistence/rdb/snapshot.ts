@@ -25,6 +25,9 @@ import type { Value } from '../../types/value.js';
 import { PointInTimeScan, type CapturedDb } from '../point-in-time-scan.js';
 import { Op, RdbFileWriter, type RdbWriteOptions } from './file.js';
 
+/** Bytes of serialized snapshot the write pool may lag behind before slices pause. */
+const MAX_BACKLOG = 8 << 20;
+
 export class SnapshotJob {
   private readonly scan: PointInTimeScan;
   /** Databases whose RESIZEDB has been written. */
@@ -43,7 +46,7 @@ export class SnapshotJob {
     usedMem: number,
   ) {
     this.fd = fs.openSync(tempPath, 'w', 0o644);
-    this.out = new RdbFileWriter(this.fd, opts);
+    this.out = new RdbFileWriter(this.fd, opts, true);
     this.out.header(usedMem, Math.floor(Date.now() / 1000));
     this.scan = new PointInTimeScan(dbs, (db, key, v, expireAt) => this.emit(db, key, v, expireAt));
   }
@@ -90,30 +93,34 @@ export class SnapshotJob {
     this.out.key(key, v, expireAt);
   }
 
-  /** Scans for about `budgetMs`; returns true when done. Throws on I/O errors. */
+  /**
+   * Scans for about `budgetMs`; returns true when done. Throws on I/O errors.
+   * While the pool is more than MAX_BACKLOG behind, the slice waits (bounded memory).
+   */
   step(budgetMs: number): boolean {
+    if (this.out.backlog > MAX_BACKLOG) return false;
     if (this.scan.step(budgetMs)) this.out.flush();
     return this.scan.scanned;
   }
 
-  /** Writes the trailer, fsyncs off the main thread and closes; resolves with the file size. */
+  /** Writes the trailer, waits for the queued writes, fsyncs off the main thread and closes; resolves with the file size. */
   finish(): Promise<number> {
     this.out.finish();
     const fd = this.fd;
     this.fd = -1;
     const size = this.out.written;
-    return new Promise((resolve, reject) => {
-      fs.fsync(fd, (err) => {
-        fs.close(fd, () => (err ? reject(err) : resolve(size)));
-      });
-    });
+    const closed = (err: Error | null) => new Promise<number>((resolve, reject) => fs.close(fd, () => (err ? reject(err) : resolve(size))));
+    return this.out.drain().then(
+      () => new Promise<number>((resolve, reject) => fs.fsync(fd, (err) => closed(err).then(resolve, reject))),
+      (err: Error) => closed(err),
+    );
   }
 
   /** Stops and removes the temp file. */
   abort(): void {
     if (this.fd !== -1) {
       try {
-        fs.closeSync(this.fd);
+        this.out.close();
       } catch {
         /* already closed */
       }
