@@ -17,6 +17,14 @@ import type { Value } from '../types/value.js';
 
 /** Keys visited per scan call inside a slice. */
 const SCAN_COUNT = 64;
+/**
+ * A slice lasts at most this share of the time the event loop spent elsewhere
+ * (serving clients) since the previous slice, and at least MIN_SLICE_MS: under
+ * load the scan takes about a third of the thread, so latency stays within
+ * about 1.5x; an idle server gives it nearly all.
+ */
+const SHARE_OF_GAP = 0.5;
+const MIN_SLICE_MS = 1;
 
 /** One database as captured at T0. */
 export interface CapturedDb {
@@ -40,6 +48,8 @@ export class PointInTimeScan {
   private readonly byDict = new Map<Dict<Value>, ScanState>();
   private readonly order: ScanState[] = [];
   private next = 0;
+  /** performance.now() when the previous slice ended (0 before the first). */
+  private lastEnd = 0;
 
   /** `emit` writes one key in its T0 state (with its absolute expiry or -1). */
   constructor(
@@ -87,9 +97,11 @@ export class PointInTimeScan {
     return true;
   }
 
-  /** Scans for about `budgetMs`; returns true when the scan is complete. */
+  /** Scans for about `budgetMs` (less while clients are busy, see SHARE_OF_GAP); returns true when the scan is complete. */
   step(budgetMs: number): boolean {
-    const until = performance.now() + budgetMs;
+    const start = performance.now();
+    if (this.lastEnd !== 0) budgetMs = Math.min(budgetMs, Math.max(MIN_SLICE_MS, (start - this.lastEnd) * SHARE_OF_GAP));
+    const until = start + budgetMs;
     while (this.next < this.order.length) {
       const s = this.order[this.next];
       if (s.done) {
@@ -97,7 +109,7 @@ export class PointInTimeScan {
         continue;
       }
       s.cursor = s.dict.scan(s.cursor, SCAN_COUNT, (key, v) => {
-        if (!s.ahead.has(key)) this.emitKey(s, key, v);
+        if (s.ahead.size === 0 || !s.ahead.has(key)) this.emitKey(s, key, v);
       });
       if (s.cursor === 0) {
         s.done = true;
@@ -106,11 +118,13 @@ export class PointInTimeScan {
       }
       if (performance.now() >= until) break;
     }
+    this.lastEnd = performance.now();
     return this.scanned;
   }
 
   private emitKey(s: ScanState, key: string, v: Value): void {
-    this.emit(s, key, v, s.expires.get(key) ?? -1);
+    // No TTL anywhere now means none at T0 for an unchanged key (a key whose TTL went away was emitted first).
+    this.emit(s, key, v, s.expires.size === 0 ? -1 : (s.expires.get(key) ?? -1));
   }
 }
 
