@@ -23,6 +23,11 @@ export interface DecodeLimits {
 /** Redis 7.0's defaults. */
 export const DEFAULT_LIMITS: DecodeLimits = { hash: { entries: 512, value: 64 }, zset: { entries: 128, value: 64 }, intsetMax: 512 };
 
+/** Node's Buffer method behind toString('latin1'), without its argument handling (a hot path when loading). */
+interface Latin1Buffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
 function bad(what: string): never {
   throw new RdbFormatError(what);
 }
@@ -86,7 +91,7 @@ export class ByteReader {
     // Fast path for the common short raw string: no intermediate Buffer view.
     if (b !== undefined && b < 0x40 && this.pos + 1 + b <= this.end) {
       this.pos += 1 + b;
-      return this.buf.toString('latin1', this.pos - b, this.pos);
+      return (this.buf as Latin1Buffer).latin1Slice(this.pos - b, this.pos);
     }
     return this.strBuf().toString('latin1');
   }
