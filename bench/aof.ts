@@ -5,7 +5,7 @@
  * each respite mode against respite's own no-AOF figure.
  * Targets: everysec >= 0.9x respite's no-AOF; always >= 1.0x Redis's always.
  *
- *   npm run build && node dist/bench/aof.js     (ROUNDS=3 BENCH_N=100000)
+ *   npm run bench:aof     (ROUNDS=3 BENCH_N=100000 MODES=no,everysec,always)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,9 @@ import { fmtOps, median, redisBenchmark, startRedis, startRespite, type BenchSer
 
 const N = Number(process.env.BENCH_N ?? 100000);
 const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 3));
-const MODES = ['no', 'everysec', 'always'] as const;
+const ALL_MODES = ['no', 'everysec', 'always'] as const;
+/** MODES=always (comma-separated) runs only those modes. */
+const MODES = ALL_MODES.filter((m) => (process.env.MODES ?? ALL_MODES.join(',')).split(',').includes(m));
 
 function modeArgs(mode: (typeof MODES)[number], dir: string): string[] {
   if (mode === 'no') return ['--appendonly', 'no', '--dir', dir];
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
       for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
     }
   }
-  const base = median(res.no.respite);
+  const base = res.no === undefined ? NaN : median(res.no.respite);
   console.log(`\nredis-benchmark -t set -c 50 -n ${N}; median of ${ROUNDS} alternating rounds\n`);
   console.log('| appendfsync | redis ops/s | respite ops/s | respite/redis | respite/respite-no-AOF | target |');
   console.log('|---|---:|---:|---:|---:|---|');

@@ -410,6 +410,8 @@ async function main(): Promise<void> {
     for (const c of Object.values(ctl)) c.close();
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    // LOG_DIR=d keeps each server's output (e.g. with RESPITE_NODE_ARGS=--trace-gc).
+    if (process.env.LOG_DIR !== undefined) for (const s of servers) fs.writeFileSync(path.join(process.env.LOG_DIR, `${s.name}.log`), s.log);
   }
 
   const load: Record<'rdb' | 'aof', Record<Name, { ready: number[] }>> = { rdb: { redis: { ready: [] }, respite: { ready: [] } }, aof: { redis: { ready: [] }, respite: { ready: [] } } };
