@@ -6,6 +6,7 @@
  * 10,000x from the first column to the last.
  *
  *   npm run bench:scaling        (SCALING_MAX=1000000 for a shorter run)
+ *   npm run bench:scaling -- --sockets   (redis-server and respite side by side, see scaling-sockets.ts)
  */
 import { HashValue } from '../src/types/hash.js';
 import { ListValue } from '../src/types/list.js';
@@ -57,22 +58,27 @@ function measure(n: number): Record<string, number> {
   return out;
 }
 
-// Warm-up so the first column does not pay for JIT compilation.
-measure(1000);
-const rows = new Map<string, Row>();
-for (const n of SIZES) {
-  const r = measure(n);
-  for (const [name, ns] of Object.entries(r)) {
-    let row = rows.get(name);
-    if (row === undefined) rows.set(name, (row = { name, ns: [] }));
-    row.ns.push(ns);
+function inProcess(): void {
+  // Warm-up so the first column does not pay for JIT compilation.
+  measure(1000);
+  const rows = new Map<string, Row>();
+  for (const n of SIZES) {
+    const r = measure(n);
+    for (const [name, ns] of Object.entries(r)) {
+      let row = rows.get(name);
+      if (row === undefined) rows.set(name, (row = { name, ns: [] }));
+      row.ns.push(ns);
+    }
+    process.stderr.write(`measured n=${n}\n`);
   }
-  process.stderr.write(`measured n=${n}\n`);
+  console.log(`\nns per operation (${OPS} operations at each size)\n`);
+  console.log(`| operation | ${SIZES.map((n) => n.toLocaleString('en-US')).join(' | ')} | last / first |`);
+  console.log(`|---|${SIZES.map(() => '---:').join('|')}|---:|`);
+  for (const row of rows.values()) {
+    const ratio = row.ns[row.ns.length - 1] / row.ns[0];
+    console.log(`| ${row.name} | ${row.ns.map((x) => x.toFixed(0)).join(' | ')} | ${ratio.toFixed(1)}x |`);
+  }
 }
-console.log(`\nns per operation (${OPS} operations at each size)\n`);
-console.log(`| operation | ${SIZES.map((n) => n.toLocaleString('en-US')).join(' | ')} | last / first |`);
-console.log(`|---|${SIZES.map(() => '---:').join('|')}|---:|`);
-for (const row of rows.values()) {
-  const ratio = row.ns[row.ns.length - 1] / row.ns[0];
-  console.log(`| ${row.name} | ${row.ns.map((x) => x.toFixed(0)).join(' | ')} | ${ratio.toFixed(1)}x |`);
-}
+
+if (process.argv.includes('--sockets')) await import('./scaling-sockets.js');
+else inProcess();

@@ -10,33 +10,35 @@
  * Layout (why it is not one JS object per node): with millions of nodes,
  * per-node objects (node, level array, boxed score) mean millions of heap
  * objects for the garbage collector to mark and a pointer chase per field.
- * Here a node is an integer id into a struct of arrays:
+ * Here every node is a variable-size record in one ArrayBuffer (an arena),
+ * seen as Int32Array and Float64Array, and a node's id is its offset there:
  *
- * - a 32-byte record per node in one ArrayBuffer, seen as Float64Array and
- *   Int32Array: `[score f64][next0][prev][next1][span1][upBase][level]`.
- *   Levels 0 and 1 (15 nodes in 16 have no more) live in the record, so a
- *   search touches one cache line per node on the lowest levels;
- * - levels 2 and up in a pool of `[next, span]` pairs, one block per node
- *   (blocks are recycled per size through free lists);
- * - the members in one JS array indexed by id.
+ *   `[score f64][level][member index][prev][pad][next0][span0][next1][span1]...`
  *
- * Id 0 is the head (and, as a pointer, "none": nothing points forward to
- * the head). The span at level 0 is 1 to a node and 0 to the end, so it is
- * not stored.
+ * So, as in Redis's zskiplistNode, a node's score and all its forward
+ * pointers sit together: a search step costs one memory access, and none of
+ * it is visible to the garbage collector. Freed records are recycled through
+ * one free list per level. Members live in one JS array, indexed by the
+ * record's member index (only ties and equality checks read them).
+ *
+ * Offset 0 is the head (and, as a pointer, "none": nothing points forward to
+ * the head).
  */
 
 const MAX_LEVEL = 32;
 /** Chance a node reaches the next level (Redis's ZSKIPLIST_P). */
 const P = 0.25;
-/** Int32 slots per node record (32 bytes). */
-const REC = 8;
-// Int32 offsets inside a record (slot 0-1 is the f64 score).
-const NEXT0 = 2;
-const PREV = 3;
-const NEXT1 = 4;
-const SPAN1 = 5;
-const UP = 6;
-const LEVEL = 7;
+// Int32 offsets inside a record (slots 0-1 are the f64 score).
+const LEVEL = 2;
+const MIDX = 3;
+const PREV = 4;
+/** Level i's forward pointer is at FWD + 2i, its span right after. */
+const FWD = 6;
+
+/** Int32 slots of a record with `level` levels (even, so scores stay 8-byte aligned). */
+function recordSize(level: number): number {
+  return FWD + 2 * level;
+}
 
 /** Node id meaning "no node" (the head's id: nothing links forward to it). */
 export const NIL = 0;
@@ -102,7 +104,7 @@ export function lexRangeEmpty(r: LexRange): boolean {
 
 /** Redis's zslRandomLevel: level k with probability P^(k-1)(1-P), capped. */
 function randomLevel(): number {
-  // One random number gives 26 two-bit draws; a draw of 0 (chance 1/4) goes up a level.
+  // One random number gives 13 two-bit draws; a draw of 0 (chance P = 1/4) goes up a level.
   let bits = (Math.random() * 0x4000000) | 0;
   let level = 1;
   while ((bits & 3) === 0 && level < MAX_LEVEL) {
@@ -119,34 +121,29 @@ const UPDATE = new Int32Array(MAX_LEVEL);
 const RANK = new Float64Array(MAX_LEVEL);
 
 export class SkipList {
-  /** Node records; f64[4x] is the score, i32[8x + k] the int fields. */
-  private f64: Float64Array;
+  /** The arena; i32[x + k] are node x's int fields, f64[x >> 1] its score. */
   private i32: Int32Array;
-  private members: string[] = [''];
-  /** Levels >= 2: pairs [next, span]; a node's block starts at its UP slot. */
-  private up: Int32Array;
-  /** Records in use or freed (ids below this were handed out once). */
-  private top = 1;
-  /** Pool slots handed out once. */
-  private upTop = 0;
-  /** Free node ids, linked through NEXT0. */
-  private freeNode = NIL;
-  /** Free pool blocks per level count, linked through the block's first slot (-1 = none). */
-  private readonly freeUp = new Int32Array(MAX_LEVEL + 1).fill(-1);
+  private f64: Float64Array;
+  /** Arena slots handed out once. */
+  private top = 0;
+  /** Free records per level, linked through their FWD slot (-1 = none). */
+  private readonly freeRec = new Int32Array(MAX_LEVEL + 1).fill(-1);
+  private members: string[] = [];
+  /** Member indexes free for reuse. */
+  private freeMidx: number[] = [];
   /** Id of the last node, or NIL. */
   tail = NIL;
   length = 0;
   private level = 1;
 
+  /** An empty list with room for about `capacity` nodes before the arena grows. */
   constructor(capacity = 16) {
-    const cap = Math.max(2, capacity + 1);
-    const buf = new ArrayBuffer(cap * REC * 4);
-    this.f64 = new Float64Array(buf);
+    const slots = recordSize(MAX_LEVEL) + Math.ceil(capacity * 8.7);
+    const buf = new ArrayBuffer(slots * 4 + (slots & 1) * 4);
     this.i32 = new Int32Array(buf);
-    this.up = new Int32Array(Math.max(64, cap));
+    this.f64 = new Float64Array(buf);
     // The head: every level, all pointing nowhere.
-    this.i32[LEVEL] = MAX_LEVEL;
-    this.i32[UP] = this.allocUp(MAX_LEVEL);
+    this.allocRecord(MAX_LEVEL);
   }
 
   /** The head's id (rank 0); its level-0 successor is the first node. */
@@ -156,126 +153,94 @@ export class SkipList {
 
   /** The node's score. */
   scoreOf(x: number): number {
-    return this.f64[x * 4];
+    return this.f64[x >> 1];
   }
 
   /** The node's member. */
   memberOf(x: number): string {
-    return this.members[x];
+    return this.members[this.i32[x + MIDX]];
   }
 
   /** The next node in order, or NIL at the end (from the head: the first node). */
   next(x: number): number {
-    return this.i32[x * REC + NEXT0];
+    return this.i32[x + FWD];
   }
 
   /** The previous node in order, or NIL at the start. */
   prev(x: number): number {
-    return this.i32[x * REC + PREV];
+    return this.i32[x + PREV];
   }
 
   /** Number of levels the node is on. */
   levelOf(x: number): number {
-    return this.i32[x * REC + LEVEL];
+    return this.i32[x + LEVEL];
   }
 
   /** The node's forward pointer at level `i`. */
   nextAt(x: number, i: number): number {
-    const I = this.i32;
-    if (i === 0) return I[x * REC + NEXT0];
-    if (i === 1) return I[x * REC + NEXT1];
-    return this.up[I[x * REC + UP] + 2 * i - 4];
+    return this.i32[x + FWD + 2 * i];
   }
 
-  private spanAt(x: number, i: number): number {
-    const I = this.i32;
-    if (i === 0) return I[x * REC + NEXT0] === NIL ? 0 : 1;
-    if (i === 1) return I[x * REC + SPAN1];
-    return this.up[I[x * REC + UP] + 2 * i - 3];
-  }
-
-  private setLink(x: number, i: number, next: number, span: number): void {
-    const I = this.i32;
-    if (i === 0) I[x * REC + NEXT0] = next;
-    else if (i === 1) {
-      I[x * REC + NEXT1] = next;
-      I[x * REC + SPAN1] = span;
-    } else {
-      const at = I[x * REC + UP] + 2 * i - 4;
-      this.up[at] = next;
-      this.up[at + 1] = span;
-    }
-  }
-
-  private setSpan(x: number, i: number, span: number): void {
-    if (i === 0) return;
-    if (i === 1) this.i32[x * REC + SPAN1] = span;
-    else this.up[this.i32[x * REC + UP] + 2 * i - 3] = span;
-  }
-
-  /** A pool block for a node of `level` levels (levels >= 2 only), or -1 if it needs none. */
-  private allocUp(level: number): number {
-    if (level <= 2) return -1;
-    const k = level - 2;
-    const free = this.freeUp[k];
-    if (free >= 0) {
-      this.freeUp[k] = this.up[free];
-      return free;
-    }
-    const need = this.upTop + 2 * k;
-    if (need > this.up.length) {
-      const grown = new Int32Array(Math.max(need, this.up.length * 2));
-      grown.set(this.up);
-      this.up = grown;
-    }
-    const at = this.upTop;
-    this.upTop = need;
-    return at;
-  }
-
-  private freeUpBlock(at: number, level: number): void {
-    if (at < 0) return;
-    const k = level - 2;
-    this.up[at] = this.freeUp[k];
-    this.freeUp[k] = at;
-  }
-
-  /** A fresh node id holding (score, member) on `level` levels, links unset. */
-  private allocNode(score: number, member: string, level: number): number {
-    let x = this.freeNode;
-    if (x !== NIL) this.freeNode = this.i32[x * REC + NEXT0];
+  /** A zeroed record of `level` levels; returns its offset. */
+  private allocRecord(level: number): number {
+    const size = recordSize(level);
+    let x = this.freeRec[level];
+    if (x >= 0) this.freeRec[level] = this.i32[x + FWD];
     else {
-      x = this.top++;
-      if (x * REC >= this.i32.length) this.growRecords(x + 1);
+      x = this.top;
+      if (x + size > this.i32.length) this.grow(x + size);
+      this.top = x + size;
     }
-    const I = this.i32;
-    const b = x * REC;
-    this.f64[x * 4] = score;
-    I[b + NEXT0] = NIL;
-    I[b + PREV] = NIL;
-    I[b + NEXT1] = NIL;
-    I[b + SPAN1] = 0;
-    I[b + LEVEL] = level;
-    I[b + UP] = this.allocUp(level);
-    if (x === this.members.length) this.members.push(member);
-    else this.members[x] = member;
+    this.i32.fill(0, x, x + size);
+    this.i32[x + LEVEL] = level;
     return x;
   }
 
-  private freeNodeId(x: number): void {
-    const I = this.i32;
-    this.freeUpBlock(I[x * REC + UP], I[x * REC + LEVEL]);
-    this.members[x] = '';
-    I[x * REC + NEXT0] = this.freeNode;
-    this.freeNode = x;
+  private grow(min: number): void {
+    let slots = Math.max(min, this.i32.length * 2);
+    slots += slots & 1;
+    const buf = new ArrayBuffer(slots * 4);
+    const i32 = new Int32Array(buf);
+    i32.set(this.i32);
+    this.i32 = i32;
+    this.f64 = new Float64Array(buf);
   }
 
-  private growRecords(min: number): void {
-    const cap = Math.max(min, Math.ceil((this.i32.length / REC) * 2));
-    const buf = new ArrayBuffer(cap * REC * 4);
-    new Int32Array(buf).set(this.i32);
-    this.f64 = new Float64Array(buf);
-    this.i32 = new Int32Array(buf);
+  /** A fresh node holding (score, member) on `level` levels, links unset. */
+  private allocNode(score: number, member: string, level: number): number {
+    const x = this.allocRecord(level);
+    this.f64[x >> 1] = score;
+    let m = this.freeMidx.pop();
+    if (m === undefined) {
+      m = this.members.length;
+      this.members.push(member);
+    } else this.members[m] = member;
+    this.i32[x + MIDX] = m;
+    return x;
+  }
+
+  private freeNode(x: number): void {
+    const I = this.i32;
+    const m = I[x + MIDX];
+    this.members[m] = '';
+    this.freeMidx.push(m);
+    const level = I[x + LEVEL];
+    I[x + FWD] = this.freeRec[level];
+    this.freeRec[level] = x;
+  }
+
+  private spanAt(x: number, i: number): number {
+    return this.i32[x + FWD + 2 * i + 1];
+  }
+
+  private setSpan(x: number, i: number, span: number): void {
+    this.i32[x + FWD + 2 * i + 1] = span;
+  }
+
+  private setLink(x: number, i: number, next: number, span: number): void {
+    const at = x + FWD + 2 * i;
+    this.i32[at] = next;
+    this.i32[at + 1] = span;
   }
 
   /** Inserts a (score, member) known not to be present. Returns its node id. */
@@ -286,23 +251,26 @@ export class SkipList {
     return x;
   }
 
-  /** Links the allocated node `x` (its score and member set) on `level` levels. */
+  /** Links the allocated node `x` (its score and member set) on its levels. */
   private link(x: number, level: number): void {
     const update = UPDATE;
     const rank = RANK;
+    const I = this.i32;
     const F = this.f64;
     const M = this.members;
-    const score = F[x * 4];
-    const member = M[x];
+    const score = F[x >> 1];
+    const member = M[I[x + MIDX]];
     let p = NIL;
     for (let i = this.level - 1; i >= 0; i--) {
-      rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
-      let n = this.nextAt(p, i);
-      while (n !== NIL && (F[n * 4] < score || (F[n * 4] === score && M[n] < member))) {
-        rank[i] += this.spanAt(p, i);
+      const at = FWD + 2 * i;
+      let r = i === this.level - 1 ? 0 : rank[i + 1];
+      let n = I[p + at];
+      while (n !== NIL && (F[n >> 1] < score || (F[n >> 1] === score && M[I[n + MIDX]] < member))) {
+        r += I[p + at + 1];
         p = n;
-        n = this.nextAt(p, i);
+        n = I[p + at];
       }
+      rank[i] = r;
       update[i] = p;
     }
     if (level > this.level) {
@@ -320,10 +288,9 @@ export class SkipList {
       this.setLink(u, i, x, d + 1);
     }
     for (let i = level; i < this.level; i++) this.setSpan(update[i], i, this.spanAt(update[i], i) + 1);
-    const I = this.i32;
-    I[x * REC + PREV] = update[0];
-    const nx = I[x * REC + NEXT0];
-    if (nx !== NIL) I[nx * REC + PREV] = x;
+    I[x + PREV] = update[0];
+    const nx = I[x + FWD];
+    if (nx !== NIL) I[nx + PREV] = x;
     else this.tail = x;
     this.length++;
   }
@@ -336,9 +303,9 @@ export class SkipList {
       else this.setSpan(u, i, this.spanAt(u, i) - 1);
     }
     const I = this.i32;
-    const nx = I[x * REC + NEXT0];
-    if (nx !== NIL) I[nx * REC + PREV] = I[x * REC + PREV];
-    else this.tail = I[x * REC + PREV];
+    const nx = I[x + FWD];
+    if (nx !== NIL) I[nx + PREV] = I[x + PREV];
+    else this.tail = I[x + PREV];
     while (this.level > 1 && this.nextAt(NIL, this.level - 1) === NIL) this.level--;
     this.length--;
   }
@@ -346,88 +313,104 @@ export class SkipList {
   /** Predecessors at each level of the first node not before (score, member); valid until the next call. */
   private findUpdate(score: number, member: string): Int32Array {
     const update = UPDATE;
+    const I = this.i32;
     const F = this.f64;
     const M = this.members;
     let p = NIL;
     for (let i = this.level - 1; i >= 0; i--) {
-      let n = this.nextAt(p, i);
-      while (n !== NIL && (F[n * 4] < score || (F[n * 4] === score && M[n] < member))) {
+      const at = FWD + 2 * i;
+      let n = I[p + at];
+      while (n !== NIL && (F[n >> 1] < score || (F[n >> 1] === score && M[I[n + MIDX]] < member))) {
         p = n;
-        n = this.nextAt(p, i);
+        n = I[p + at];
       }
       update[i] = p;
     }
     return update;
   }
 
+  /** True if node x (not NIL) holds (score, member). */
+  private holds(x: number, score: number, member: string): boolean {
+    return x !== NIL && this.f64[x >> 1] === score && this.members[this.i32[x + MIDX]] === member;
+  }
+
   /** The node holding (score, member), or NIL. */
   find(score: number, member: string): number {
-    const update = this.findUpdate(score, member);
-    const x = this.i32[update[0] * REC + NEXT0];
-    return x !== NIL && this.f64[x * 4] === score && this.members[x] === member ? x : NIL;
+    const x = this.i32[this.findUpdate(score, member)[0] + FWD];
+    return this.holds(x, score, member) ? x : NIL;
   }
 
   /** Deletes (score, member). Returns false if absent. */
   delete(score: number, member: string): boolean {
     const update = this.findUpdate(score, member);
-    const x = this.i32[update[0] * REC + NEXT0];
-    if (x === NIL || this.f64[x * 4] !== score || this.members[x] !== member) return false;
+    const x = this.i32[update[0] + FWD];
+    if (!this.holds(x, score, member)) return false;
     this.unlink(x, update);
-    this.freeNodeId(x);
+    this.freeNode(x);
     return true;
   }
 
   /**
-   * Changes the score of node `x`. The node
-   * keeps its id: in place when its position does not change, else moved.
+   * Changes the score of node `x`. The node keeps its id: in place when its
+   * position does not change (Redis's zslUpdateScore shortcut), else moved.
    */
   updateScore(x: number, score: number): void {
     const I = this.i32;
     const F = this.f64;
     const M = this.members;
-    const member = M[x];
-    const p = I[x * REC + PREV];
-    const n = I[x * REC + NEXT0];
-    if ((p === NIL || before(F[p * 4], M[p], score, member)) && (n === NIL || before(score, member, F[n * 4], M[n]))) {
-      F[x * 4] = score;
+    const member = M[I[x + MIDX]];
+    const p = I[x + PREV];
+    const n = I[x + FWD];
+    if ((p === NIL || before(F[p >> 1], M[I[p + MIDX]], score, member)) && (n === NIL || before(score, member, F[n >> 1], M[I[n + MIDX]]))) {
+      F[x >> 1] = score;
       return;
     }
-    this.unlink(x, this.findUpdate(F[x * 4], member));
-    F[x * 4] = score;
-    this.link(x, I[x * REC + LEVEL]);
+    this.unlink(x, this.findUpdate(F[x >> 1], member));
+    F[x >> 1] = score;
+    this.link(x, I[x + LEVEL]);
   }
 
   /** 1-based rank of (score, member), or 0 if absent. */
   rank(score: number, member: string): number {
+    const I = this.i32;
     const F = this.f64;
     const M = this.members;
     let r = 0;
     let p = NIL;
     for (let i = this.level - 1; i >= 0; i--) {
-      let n = this.nextAt(p, i);
-      while (n !== NIL && (F[n * 4] < score || (F[n * 4] === score && M[n] <= member))) {
-        r += this.spanAt(p, i);
+      const at = FWD + 2 * i;
+      let n = I[p + at];
+      while (n !== NIL && (F[n >> 1] < score || (F[n >> 1] === score && M[I[n + MIDX]] <= member))) {
+        r += I[p + at + 1];
         p = n;
-        n = this.nextAt(p, i);
+        n = I[p + at];
       }
-      if (p !== NIL && F[p * 4] === score && M[p] === member) return r;
+      if (p !== NIL && F[p >> 1] === score && M[I[p + MIDX]] === member) return r;
     }
     return 0;
+  }
+
+  /** Descends to the last node whose rank is at most `rank`, filling UPDATE; returns that rank. */
+  private descendToRank(rank: number): number {
+    const I = this.i32;
+    let traversed = 0;
+    let p = NIL;
+    for (let i = this.level - 1; i >= 0; i--) {
+      const at = FWD + 2 * i;
+      for (let n = I[p + at]; n !== NIL && traversed + I[p + at + 1] <= rank; n = I[p + at]) {
+        traversed += I[p + at + 1];
+        p = n;
+      }
+      UPDATE[i] = p;
+    }
+    return traversed;
   }
 
   /** The node at 1-based `rank`, or NIL. */
   byRank(rank: number): number {
     if (rank < 1 || rank > this.length) return NIL;
-    let traversed = 0;
-    let p = NIL;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (let n = this.nextAt(p, i); n !== NIL && traversed + this.spanAt(p, i) <= rank; n = this.nextAt(p, i)) {
-        traversed += this.spanAt(p, i);
-        p = n;
-      }
-      if (traversed === rank) return p;
-    }
-    return NIL;
+    this.descendToRank(rank);
+    return UPDATE[0];
   }
 
   /**
@@ -436,14 +419,16 @@ export class SkipList {
    * 0-based rank.
    */
   countBefore(inRange: (score: number, member: string) => boolean): number {
+    const I = this.i32;
     let r = 0;
     let p = NIL;
     for (let i = this.level - 1; i >= 0; i--) {
-      let n = this.nextAt(p, i);
-      while (n !== NIL && !inRange(this.f64[n * 4], this.members[n])) {
-        r += this.spanAt(p, i);
+      const at = FWD + 2 * i;
+      let n = I[p + at];
+      while (n !== NIL && !inRange(this.f64[n >> 1], this.members[I[n + MIDX]])) {
+        r += I[p + at + 1];
         p = n;
-        n = this.nextAt(p, i);
+        n = I[p + at];
       }
     }
     return r;
@@ -464,22 +449,14 @@ export class SkipList {
    */
   deleteRankRange(start: number, end: number, removed: (member: string, score: number) => void): void {
     if (start >= end || start >= this.length) return;
+    this.descendToRank(start);
     const update = UPDATE;
-    let traversed = 0;
-    let p = NIL;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (let n = this.nextAt(p, i); n !== NIL && traversed + this.spanAt(p, i) <= start; n = this.nextAt(p, i)) {
-        traversed += this.spanAt(p, i);
-        p = n;
-      }
-      update[i] = p;
-    }
-    let x = this.i32[p * REC + NEXT0];
+    let x = this.i32[update[0] + FWD];
     for (let k = start; k < end && x !== NIL; k++) {
-      const n = this.i32[x * REC + NEXT0];
+      const n = this.i32[x + FWD];
       this.unlink(x, update);
-      removed(this.members[x], this.f64[x * 4]);
-      this.freeNodeId(x);
+      removed(this.memberOf(x), this.f64[x >> 1]);
+      this.freeNode(x);
       x = n;
     }
   }
@@ -487,7 +464,9 @@ export class SkipList {
   /**
    * Builds a list from `count` entries already in strictly ascending
    * (score, member) order, in O(count): each node is appended after the last
-   * node of every level it reaches. `score(i)` / `member(i)` give entry i.
+   * node of every level it reaches, and records are laid out in list order
+   * (a walk reads the arena front to back). `score(i)` / `member(i)` give
+   * entry i.
    */
   static fromSorted(count: number, score: (i: number) => number, member: (i: number) => string): SkipList {
     const sl = new SkipList(count);
@@ -504,11 +483,11 @@ export class SkipList {
         lastRank[i] = r;
       }
       if (level > sl.level) sl.level = level;
-      sl.i32[x * REC + PREV] = prev;
+      sl.i32[x + PREV] = prev;
       prev = x;
     }
     // Pointers to the end span the nodes left after their node.
-    for (let i = 1; i < MAX_LEVEL; i++) sl.setLink(last[i], i, NIL, count - lastRank[i]);
+    for (let i = 0; i < MAX_LEVEL; i++) sl.setLink(last[i], i, NIL, count - lastRank[i]);
     sl.tail = prev;
     sl.length = count;
     return sl;
@@ -517,14 +496,12 @@ export class SkipList {
   /** A deep copy with identical layout and node ids. */
   clone(): SkipList {
     const c = new SkipList(0);
-    c.f64 = this.f64.slice();
-    c.i32 = new Int32Array(c.f64.buffer);
-    c.members = this.members.slice();
-    c.up = this.up.slice();
+    c.i32 = this.i32.slice();
+    c.f64 = new Float64Array(c.i32.buffer);
     c.top = this.top;
-    c.upTop = this.upTop;
-    c.freeNode = this.freeNode;
-    c.freeUp.set(this.freeUp);
+    c.freeRec.set(this.freeRec);
+    c.members = this.members.slice();
+    c.freeMidx = this.freeMidx.slice();
     c.tail = this.tail;
     c.length = this.length;
     c.level = this.level;
