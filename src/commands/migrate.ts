@@ -189,6 +189,20 @@ function targetError(line: string): string {
   return sanitize(`ERR Target instance replied with error: ${z < 0 ? line.slice(1) : line.slice(1, z)}`);
 }
 
+/**
+ * Lets a running AOF rewrite or BGSAVE copy `keys` before MIGRATE deletes
+ * them. Why: the dispatch gate found the keys from the key specs, which
+ * cannot name all of `KEYS a KEYS b` (Redis uses a getkeys procedure there).
+ */
+function beforeDelete(c: Client, keys: string[]): void {
+  const s = c.server;
+  if (s.beforeWrite === null && s.snapshotBeforeWrite === null) return;
+  const del = s.commands.get('del')!;
+  const argv = ['DEL', ...keys];
+  s.beforeWrite?.(c, del, argv);
+  s.snapshotBeforeWrite?.(c, del, argv);
+}
+
 // MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH password | AUTH2 username password] [KEYS key ...]
 function migrate(c: Client, argv: string[]): void {
   const a = parseMigrate(argv);
@@ -216,6 +230,7 @@ function migrate(c: Client, argv: string[]): void {
   const selectFailed = out.select !== null && out.select[0] === '-';
   let error: string | null = null;
   const moved: string[] = [];
+  if (!a.copy) beforeDelete(c, sent);
   for (let j = 0; j < out.restores.length; j++) {
     const line = out.restores[j];
     if (authFailed || selectFailed || line[0] === '-') {
