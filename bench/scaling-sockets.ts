@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './common.js';
+import { ROOT, rssBytes } from './common.js';
 
 const SIZES = (process.env.SCALING_SIZES?.split(',').map(Number) ?? [1e3, 1e5, 1e6, 1e7]).filter((n) => n <= Number(process.env.SCALING_MAX ?? 1e7));
 const OPS = Number(process.env.SCALING_OPS ?? 100_000);
@@ -225,6 +225,8 @@ interface Row {
 async function main(): Promise<void> {
   const servers = [await start('redis', BASE_PORT), await start('respite', BASE_PORT + 1)];
   const rows = new Map<string, Row>();
+  const rssRow: Record<Name, number[]> = { redis: [], respite: [] };
+  const rss = (name: Name): number[] => rssRow[name];
   const row = (name: string): Row => {
     let r = rows.get(name);
     if (r === undefined) rows.set(name, (r = { name, us: { redis: [], respite: [] } }));
@@ -244,7 +246,10 @@ async function main(): Promise<void> {
       for (const f of families) {
         for (const s of servers) {
           const us = await load(s, f, n);
-          if (f.key === 'z') row('load ZADD (per element)').us[s.name].push(us);
+          if (f.key === 'z') {
+            row('load ZADD (per element)').us[s.name].push(us);
+            rss(s.name).push(rssBytes(s.proc.pid!) / 1048576);
+          }
           process.stderr.write(`n=${n} ${s.name} loaded ${f.key} (${us.toFixed(2)} µs/element)\n`);
         }
         for (const op of f.ops) {
@@ -265,6 +270,9 @@ async function main(): Promise<void> {
     }
   }
   print([...rows.values()]);
+  if (TYPES.includes('z')) {
+    console.log(`\nRSS in MB after loading the sorted set, redis / respite: ${SIZES.map((n, i) => `${n.toLocaleString('en-US')}: ${rssRow.redis[i].toFixed(0)} / ${rssRow.respite[i].toFixed(0)}`).join(', ')}`);
+  }
 }
 
 function print(rows: Row[]): void {

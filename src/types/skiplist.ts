@@ -126,6 +126,8 @@ export class SkipList {
   private f64: Float64Array;
   /** Arena slots handed out once. */
   private top = 0;
+  /** Arena slots in live records (the rest of `top` waits in free lists). */
+  private used = 0;
   /** Free records per level, linked through their FWD slot (-1 = none). */
   private readonly freeRec = new Int32Array(MAX_LEVEL + 1).fill(-1);
   private members: string[] = [];
@@ -193,6 +195,7 @@ export class SkipList {
     }
     this.i32.fill(0, x, x + size);
     this.i32[x + LEVEL] = level;
+    this.used += size;
     return x;
   }
 
@@ -227,6 +230,22 @@ export class SkipList {
     const level = I[x + LEVEL];
     I[x + FWD] = this.freeRec[level];
     this.freeRec[level] = x;
+    this.used -= recordSize(level);
+  }
+
+  /**
+   * True when most of a large arena is free records (after mass deletes):
+   * time to {@link compacted}, as the arena never shrinks by itself.
+   */
+  sparse(): boolean {
+    return this.top > 1 << 16 && this.used * 4 < this.top;
+  }
+
+  /** A copy laid out afresh in list order (new node ids), sized to its contents. */
+  compacted(): SkipList {
+    const ids = new Int32Array(this.length);
+    for (let x = this.next(NIL), k = 0; x !== NIL; x = this.next(x)) ids[k++] = x;
+    return SkipList.fromSorted(this.length, (k) => this.scoreOf(ids[k]), (k) => this.memberOf(ids[k]));
   }
 
   private spanAt(x: number, i: number): number {
@@ -499,6 +518,7 @@ export class SkipList {
     c.i32 = this.i32.slice();
     c.f64 = new Float64Array(c.i32.buffer);
     c.top = this.top;
+    c.used = this.used;
     c.freeRec.set(this.freeRec);
     c.members = this.members.slice();
     c.freeMidx = this.freeMidx.slice();

@@ -158,7 +158,13 @@ export class ZSet implements ObjectValue {
     if (x === undefined) return false;
     this.sl!.delete(this.sl!.scoreOf(x), member);
     this.dict!.delete(member);
+    this.compactIfSparse();
     return true;
+  }
+
+  /** After mass deletes, re-lays the skiplist out (new node ids, so the dict is rebuilt too): O(N), amortized over the deletes. */
+  private compactIfSparse(): void {
+    if (this.sl!.sparse()) this.adopt(this.sl!.compacted());
   }
 
   /** 0-based rank (from the top when `rev`), or null if absent. */
@@ -326,6 +332,7 @@ export class ZSet implements ObjectValue {
       dict.delete(m);
       out.push(m, s);
     });
+    this.compactIfSparse();
     return out;
   }
 
