@@ -20,7 +20,7 @@
  * i.e. commands); both servers then start from copies of those same files,
  * timed from spawn to the first PONG.
  *
- *   npm run bench:persistence       (KEYS=5000000 ROUNDS=2 PORT_BASE=7400 VALUE_SIZE=16 AOF_PREAMBLE=no)
+ *   npm run bench:persistence       (KEYS=5000000 ROUNDS=2 PORT_BASE=7400 VALUE_SIZE=16 AOF_PREAMBLE=yes)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,7 +33,7 @@ const KEYS = Number(process.env.KEYS ?? 5000000);
 const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 2));
 const PORT_BASE = Number(process.env.PORT_BASE ?? 7400);
 const VALUE_SIZE = Number(process.env.VALUE_SIZE ?? 16);
-const PREAMBLE = process.env.AOF_PREAMBLE ?? 'no';
+const PREAMBLE = process.env.AOF_PREAMBLE ?? 'yes';
 /** Extra node flags for respite (e.g. RESPITE_NODE_ARGS=--cpu-prof). */
 const NODE_ARGS = (process.env.RESPITE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const OPS = (process.env.OPS ?? 'bgsave,bgrewriteaof').split(',') as Op[];
