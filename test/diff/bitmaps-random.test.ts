@@ -2,11 +2,11 @@
  * Seeded random sequences of bitmap commands over a few keys, every reply and
  * the keys' bytes compared with the oracle. SEED=<n> reproduces a failure.
  */
-import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DiffEnv } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
+import { runRandomSequence } from '../support/random-sequence.js';
 
 const KEYS = ['a', 'b', 'c', '\x00k'];
 const EDGES = ['0', '-1', '9223372036854775807', '-9223372036854775808', '4611686018427387904', '9007199254740993', '255', '-128', '127', '65535'];
@@ -109,23 +109,23 @@ describe('differential: random bitmap sequences', { skip: oracleSkip }, () => {
     ['big values 2', 5, 800, true],
   ] as const) {
     it(`${name} (replies, values, encodings)`, async () => {
-      const seed = testSeed(fallback);
-      const r = new Rng(seed);
+      const r = new Rng(testSeed(fallback));
       const p = env.pair;
       big = isBig;
       if (r.chance(0.5)) await p.both('HELLO', '3');
-      for (let i = 0; i < steps; i++) {
-        const cmd = randCommand(r);
-        const [a, b] = await p.both(...cmd);
-        assert.equal(b, a, `seed ${seed} step ${i}: ${JSON.stringify(cmd)}`);
-        if (i % 10 === 0 || (cmd[0] !== 'GET' && !(big && i % 5 !== 0))) {
-          const key = cmd[0] === 'BITOP' ? cmd[2] : cmd[1];
-          for (const q of [['GET', key], ['OBJECT', 'ENCODING', key]]) {
-            const [x, y] = await p.both(...q);
-            assert.equal(y, x, `seed ${seed} step ${i}: ${q.join(' ')} after ${JSON.stringify(cmd)}`);
+      await runRandomSequence({
+        rng: r,
+        steps,
+        next: randCommand,
+        run: async (cmd, i) => {
+          await p.same(...cmd);
+          // The key's bytes and encoding: after every command but GET (on big values only every fifth step), and every tenth step.
+          if (i % 10 === 0 || (cmd[0] !== 'GET' && !(big && i % 5 !== 0))) {
+            const key = cmd[0] === 'BITOP' ? cmd[2] : cmd[1];
+            for (const q of [['GET', key], ['OBJECT', 'ENCODING', key]]) await p.same(...q);
           }
-        }
-      }
+        },
+      });
       await p.both('HELLO', '2');
     });
   }

@@ -3,11 +3,11 @@
  * mixed with byte edits that corrupt values (APPEND, SETRANGE), every reply
  * and the keys' bytes compared with the oracle. SEED=<n> reproduces a failure.
  */
-import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DiffEnv } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
+import { runRandomSequence } from '../support/random-sequence.js';
 
 const KEYS = ['h1', 'h2', 'h3', 'h4'];
 
@@ -60,18 +60,18 @@ describe('differential: random HyperLogLog sequences', { skip: oracleSkip }, () 
     ['sequence 3', 103, 600, '3000'],
   ] as const) {
     it(`${name} (hll-sparse-max-bytes ${maxBytes})`, async () => {
-      const seed = testSeed(fallback);
-      const r = new Rng(seed);
       const p = env.pair;
       await p.same('CONFIG', 'SET', 'hll-sparse-max-bytes', maxBytes);
-      for (let i = 0; i < steps; i++) {
-        const cmd = randCommand(r);
-        const [a, b] = await p.both(...cmd);
-        assert.equal(b, a, `seed ${seed} step ${i}: ${JSON.stringify(cmd).slice(0, 300)}`);
-        const key = cmd[0] === 'PFCOUNT' ? cmd[1] : cmd[cmd[0] === 'PFDEBUG' ? 2 : 1];
-        const [x, y] = await p.both('GET', key);
-        assert.equal(y, x, `seed ${seed} step ${i}: bytes of ${key} after ${cmd[0]}`);
-      }
+      await runRandomSequence({
+        rng: new Rng(testSeed(fallback)),
+        steps,
+        next: randCommand,
+        run: async (cmd) => {
+          await p.same(...cmd);
+          // The key's bytes after every command.
+          await p.same('GET', cmd[0] === 'PFCOUNT' ? cmd[1] : cmd[cmd[0] === 'PFDEBUG' ? 2 : 1]);
+        },
+      });
       await p.same('CONFIG', 'SET', 'hll-sparse-max-bytes', '3000');
     });
   }

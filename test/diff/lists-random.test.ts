@@ -1,8 +1,8 @@
-import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
+import { runRandomSequence } from '../support/random-sequence.js';
 
 const KEYS = ['l1', 'l2', 'l3', '\x00k\xff', 'str'];
 const VALUES = ['a', 'b', 'c', '', '\x00', '\xff\r\n', 'xyz', '1', '-1', '01', 'a'.repeat(100)];
@@ -123,17 +123,16 @@ describe('differential: randomized list command sequences', { skip: oracleSkip }
   }
 
   async function run(p: Pair, seed: number, steps: number): Promise<void> {
-    const r = new Rng(seed);
-    for (let i = 0; i < steps; i++) {
-      const cmd = randCommand(r);
-      try {
+    await runRandomSequence({
+      rng: new Rng(seed),
+      steps,
+      next: randCommand,
+      run: async (cmd, i) => {
         await runOne(p, cmd);
         // Every so often compare whole lists, not just replies.
         if (i % 50 === 49 || process.env.LISTS_CHECK_ALL) for (const k of KEYS) await p.same('LRANGE', k, '0', '-1');
-      } catch (e) {
-        assert.fail(`seed ${seed} step ${i} after ${JSON.stringify(cmd)}: ${(e as Error).message}`);
-      }
-    }
+      },
+    });
   }
 
   it('RESP2', async () => {

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
+import { runRandomSequence } from '../support/random-sequence.js';
 import type { RawClient } from '../support/raw-client.js';
 
 const CHANNELS = ['a', 'b', 'ab', 'news.1', 'news.22'];
@@ -27,6 +28,20 @@ async function drain(c: RawClient): Promise<string[]> {
   }
 }
 
+/** One step: a subscriber (0-2) changes its subscriptions, or the publisher (3) publishes. */
+function randomStep(rng: Rng, i: number): [number, string[]] {
+  const who = rng.int(0, 3);
+  const ch = rng.pick(CHANNELS);
+  const r = rng.next();
+  if (who === 3) return [who, r < 0.8 ? ['PUBLISH', ch, `m${i}`] : ['SPUBLISH', ch, `s${i}`]];
+  if (r < 0.25) return [who, ['SUBSCRIBE', ch]];
+  if (r < 0.45) return [who, ['PSUBSCRIBE', rng.pick(PATTERNS)]];
+  if (r < 0.55) return [who, ['SSUBSCRIBE', ch]];
+  if (r < 0.7) return [who, ['UNSUBSCRIBE', ch]];
+  if (r < 0.85) return [who, ['PUNSUBSCRIBE', rng.pick(PATTERNS)]];
+  return [who, ['SUNSUBSCRIBE', ch]];
+}
+
 describe('differential pub/sub: random traffic', { skip: oracleSkip }, () => {
   let env: DiffEnv;
   let subs: Pair[];
@@ -42,31 +57,20 @@ describe('differential pub/sub: random traffic', { skip: oracleSkip }, () => {
       const rng = new Rng(seed);
       for (const s of subs) await s.same('RESET');
       await subs[2].both('HELLO', '3'); // carries the client id
-      for (let i = 0; i < 400; i++) {
-        const who = rng.int(0, 3);
-        const ch = rng.pick(CHANNELS);
-        const r = rng.next();
-        let cmd: string[];
-        if (who === 3) cmd = r < 0.8 ? ['PUBLISH', ch, `m${i}`] : ['SPUBLISH', ch, `s${i}`];
-        else if (r < 0.25) cmd = ['SUBSCRIBE', ch];
-        else if (r < 0.45) cmd = ['PSUBSCRIBE', rng.pick(PATTERNS)];
-        else if (r < 0.55) cmd = ['SSUBSCRIBE', ch];
-        else if (r < 0.7) cmd = ['UNSUBSCRIBE', ch];
-        else if (r < 0.85) cmd = ['PUNSUBSCRIBE', rng.pick(PATTERNS)];
-        else cmd = ['SUNSUBSCRIBE', ch];
-        const conn = who === 3 ? env.pair : subs[who];
-        try {
-          await conn.same(...cmd);
-          if (who === 3) {
-            for (const s of subs) {
-              const [a, b] = await Promise.all([drain(s.redis), drain(s.respite)]);
-              assert.deepEqual(b, a, 'delivered messages differ');
-            }
+      await runRandomSequence({
+        rng,
+        steps: 400,
+        next: randomStep,
+        run: async ([who, cmd]) => {
+          await (who === 3 ? env.pair : subs[who]).same(...cmd);
+          if (who !== 3) return;
+          for (const s of subs) {
+            const [a, b] = await Promise.all([drain(s.redis), drain(s.respite)]);
+            assert.deepEqual(b, a, 'delivered messages differ');
           }
-        } catch (e) {
-          throw new Error(`seed ${seed} step ${i} (${who}: ${JSON.stringify(cmd)}): ${(e as Error).message}`);
-        }
-      }
+        },
+        show: ([who, cmd]) => `${who}: ${JSON.stringify(cmd)}`,
+      });
       await env.pair.sameUnordered('PUBSUB', 'CHANNELS');
       await env.pair.sameUnordered('PUBSUB', 'SHARDCHANNELS');
       await env.pair.same('PUBSUB', 'NUMSUB', ...CHANNELS);

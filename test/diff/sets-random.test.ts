@@ -8,10 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readReply, type RespValue } from '../../src/protocol/resp-reader.js';
+import type { RespValue } from '../../src/protocol/resp-reader.js';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
+import { assertSameShape, parseReply, runRandomSequence, sameInEncodingOrder, sameShape } from '../support/random-sequence.js';
 
 const KEYS = ['s1', 's2', 's3', 's\x00\xff', 'str'];
 const MAX_INTSET = 16;
@@ -94,47 +95,17 @@ function randCommand(r: Rng): [string[], Check, string?] {
   }
 }
 
-function parse(raw: string): RespValue {
-  return readReply(Buffer.from(raw, 'latin1'))![0];
-}
-
-/** Compares two replies of a random pick: same kind, same length (or both the same error). */
-function sameShape(a: string, b: string): void {
-  if (a.startsWith('-') || a.startsWith('$') || a.startsWith('_')) {
-    assert.equal(a[0], b[0]);
-    if (a.startsWith('-')) assert.equal(b, a);
-    return;
-  }
-  const va = parse(a);
-  const vb = parse(b);
-  assert.equal(vb.t, va.t);
-  assert.ok((va.t === 'array' || va.t === 'set') && (vb.t === 'array' || vb.t === 'set'));
-  assert.equal(vb.v?.length, va.v?.length);
-}
-
+/** Runs one generated command on both servers and compares it as `check` says. */
 async function step(p: Pair, cmd: string[], check: Check, key?: string): Promise<void> {
   if (check === 'exact') await p.same(...cmd);
   else if (check === 'unordered') await p.sameUnordered(...cmd);
-  else if (check === 'shape') {
-    const [a, b] = await p.both(...cmd);
-    sameShape(a, b);
-  } else {
-    // The oracle's encoding before the command decides whether its order is defined.
-    const enc = await p.redis.call('OBJECT', 'ENCODING', key!);
-    await p.respite.call('OBJECT', 'ENCODING', key!);
-    if (enc.includes('hashtable')) {
-      const [a, b] = await p.both(...cmd);
-      // SSCAN over a hashtable: cursors differ, so only the first step's shape is compared.
-      if (cmd[0] === 'SSCAN') assert.equal(b.slice(0, 2), a.slice(0, 2));
-      else assert.deepEqual(unordered(b), unordered(a));
-    } else await p.same(...cmd);
-  }
+  else if (check === 'shape') await sameShape(p, cmd);
+  else await sameInEncodingOrder(p, cmd, key!);
 }
 
-function unordered(raw: string): unknown {
-  const v = parse(raw);
-  if ((v.t === 'array' || v.t === 'set') && v.v !== null) return { t: v.t, v: v.v.map((x) => JSON.stringify(x)).sort() };
-  return v;
+/** The members in a raw array or set reply. */
+function membersOf(raw: string): string[] {
+  return (parseReply(raw) as { v: RespValue[] }).v.map((x) => (x as { v: string }).v);
 }
 
 describe('differential: randomized set command sequences', { skip: oracleSkip }, () => {
@@ -147,20 +118,11 @@ describe('differential: randomized set command sequences', { skip: oracleSkip },
   for (const resp of [2, 3]) {
     it(`2000 random commands, RESP${resp}`, async () => {
       const seed = testSeed(9100 + resp);
-      const r = new Rng(seed);
       const p = await env.connect();
       await p.same('FLUSHALL');
       if (resp === 3) await p.both('HELLO', '3');
       await p.same('SET', 'str', 'v');
-      for (let i = 0; i < 2000; i++) {
-        const [cmd, check, key] = randCommand(r);
-        try {
-          await step(p, cmd, check, key);
-        } catch (e) {
-          (e as Error).message += ` (seed ${seed}, step ${i}: ${JSON.stringify(cmd)})`;
-          throw e;
-        }
-      }
+      await runRandomSequence({ rng: new Rng(seed), steps: 2000, next: randCommand, run: ([cmd, check, key]) => step(p, cmd, check, key), show: ([cmd]) => JSON.stringify(cmd) });
       for (const k of KEYS) {
         await p.same('TYPE', k);
         await p.same('OBJECT', 'ENCODING', k);
@@ -181,12 +143,12 @@ describe('differential: randomized set command sequences', { skip: oracleSkip },
       await p.same('SADD', 'k', ...pool);
       const count = r.int(0, size + 2);
       const [a, b] = await p.both('SPOP', 'k', String(count));
-      sameShape(a, b);
+      assertSameShape(a, b);
       for (const [side, raw] of [['redis', a], ['respite', b]] as const) {
-        const popped = (parse(raw) as { v: RespValue[] }).v.map((x) => (x as { v: string }).v);
+        const popped = membersOf(raw);
         assert.equal(new Set(popped).size, Math.min(count, size), `seed ${seed} step ${i}`);
         for (const m of popped) assert.ok(pool.has(m));
-        const rest = (parse(await p[side].call('SMEMBERS', 'k')) as { v: RespValue[] }).v.map((x) => (x as { v: string }).v);
+        const rest = membersOf(await p[side].call('SMEMBERS', 'k'));
         assert.deepEqual([...rest, ...popped].sort(), [...pool].sort(), `${side}: seed ${seed} step ${i}`);
         // What remains is re-encoded from its own members when most of the set was popped.
         const enc = await p[side].call('OBJECT', 'ENCODING', 'k');

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import { DiffEnv } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
+import { runRandomSequence } from '../support/random-sequence.js';
 
 const KEYS = ['a', 'b', 'c', '\x00k\xff', 'n'];
 const INT_EDGES = ['0', '1', '-1', '9223372036854775807', '-9223372036854775808', '9223372036854775806', '-9223372036854775807', '9007199254740992', '-9007199254740993', '4611686018427387904', '100', '-100'];
@@ -107,30 +108,18 @@ describe('differential: randomized string command sequences', { skip: oracleSkip
 
   for (const base of [1, 2]) {
     it(`2000 random commands, RESP${base + 1}`, async () => {
-      const seed = testSeed(7101 + base);
-      const r = new Rng(seed);
       const p = await env.connect();
       await p.same('FLUSHALL');
       if (base === 2) await p.both('HELLO', '3');
-      for (let i = 0; i < 2000; i++) {
-        const cmd = randCommand(r);
-        try {
-          await p.same(...cmd);
-        } catch (e) {
-          (e as Error).message += ` (seed ${seed}, step ${i})`;
-          throw e;
-        }
-      }
+      await runRandomSequence({ rng: new Rng(testSeed(7101 + base)), steps: 2000, next: randCommand, run: (cmd) => p.same(...cmd) });
       // Final state: every key's value agrees.
       for (const k of KEYS) await p.same('GET', k);
     });
   }
 
   it('1000 random INCRBYFLOAT pairs (long double arithmetic and printing)', async () => {
-    const seed = testSeed(4242);
-    const r = new Rng(seed);
     const p = env.pair;
-    const num = (): string => {
+    const num = (r: Rng): string => {
       const sign = r.chance(0.5) ? '-' : '';
       switch (r.int(0, 4)) {
         case 0:
@@ -145,16 +134,15 @@ describe('differential: randomized string command sequences', { skip: oracleSkip
           return sign + r.pick(INT_EDGES) + r.pick(['', '.5', '.25', '.1', '0']);
       }
     };
-    for (let i = 0; i < 1000; i++) {
-      const a = num();
-      const b = num();
-      try {
+    await runRandomSequence({
+      rng: new Rng(testSeed(4242)),
+      steps: 1000,
+      next: (r) => [num(r), num(r)],
+      run: async ([a, b]) => {
         await p.same('SET', 'f', a);
         await p.same('INCRBYFLOAT', 'f', b);
-      } catch (e) {
-        (e as Error).message += ` (seed ${seed}, step ${i}: ${a} + ${b})`;
-        throw e;
-      }
-    }
+      },
+      show: ([a, b]) => `${a} + ${b}`,
+    });
   });
 });

@@ -12,6 +12,7 @@ import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { encodeCommand, type RawClient } from '../support/raw-client.js';
 import { Rng, testSeed } from '../support/random.js';
+import { runRandomSequence } from '../support/random-sequence.js';
 
 const KEYS = ['a1', 'a2', 'b1', 'b2', 'c'];
 
@@ -50,6 +51,25 @@ function randomOp(rng: Rng): string[] {
   }
 }
 
+/** One step of one client: its commands, in a MULTI/EXEC or not, after CLIENT CACHING YES or not. */
+interface Step {
+  who: number;
+  caching: boolean;
+  multi: boolean;
+  ops: string[][];
+}
+
+/** A random step for one of clients 0..`last` (client 2 is the OPTIN one). */
+function randomStep(rng: Rng, last: number): Step {
+  const who = rng.int(0, last);
+  const caching = who === 2 && rng.chance(0.5);
+  const multi = rng.chance(0.1);
+  const n = multi ? rng.int(1, 3) : 1;
+  const ops: string[][] = [];
+  for (let j = 0; j < n; j++) ops.push(randomOp(rng));
+  return { who, caching, multi, ops };
+}
+
 describe('differential client tracking: random sequences', { skip: oracleSkip }, () => {
   let env: DiffEnv;
   let clients: Pair[];
@@ -77,31 +97,26 @@ describe('differential client tracking: random sequences', { skip: oracleSkip },
     assert.equal(ob, oa);
     let pushes = 0;
     let redirected = 0;
-    for (let step = 0; step < 400; step++) {
-      // Client 5 is in subscribe mode: it only receives.
-      const who = rng.int(0, clients.length - 2);
-      const p = clients[who];
-      const ctx = `seed ${seed} step ${step} client ${who}`;
-      if (who === 2 && rng.chance(0.5)) await p.same('CLIENT', 'CACHING', 'YES');
-      if (rng.chance(0.1)) {
-        await p.same('MULTI');
-        const n = rng.int(1, 3);
-        for (let j = 0; j < n; j++) await p.same(...randomOp(rng));
-        await p.same('EXEC');
-      } else {
-        const op = randomOp(rng);
-        const [a, b] = await p.both(...op);
-        assert.equal(b, a, `${ctx}: ${op.join(' ')}`);
-      }
-      for (let i = 0; i < clients.length; i++) {
-        const [fa, fb] = await Promise.all([drain(clients[i].redis), drain(clients[i].respite)]);
-        assert.deepEqual(fb, fa, `${ctx}: frames of client ${i}`);
-        for (const f of fa) {
-          if (f.startsWith('>2\r\n$10\r\ninvalidate')) pushes++;
-          else if (f.includes('__redis__:invalidate')) redirected++;
+    await runRandomSequence({
+      rng,
+      steps: 400,
+      next: (r) => randomStep(r, clients.length - 2),
+      run: async (s) => {
+        const p = clients[s.who];
+        if (s.caching) await p.same('CLIENT', 'CACHING', 'YES');
+        if (s.multi) await p.same('MULTI');
+        for (const op of s.ops) await p.same(...op);
+        if (s.multi) await p.same('EXEC');
+        for (let i = 0; i < clients.length; i++) {
+          const [fa, fb] = await Promise.all([drain(clients[i].redis), drain(clients[i].respite)]);
+          assert.deepEqual(fb, fa, `frames of client ${i}`);
+          for (const f of fa) {
+            if (f.startsWith('>2\r\n$10\r\ninvalidate')) pushes++;
+            else if (f.includes('__redis__:invalidate')) redirected++;
+          }
         }
-      }
-    }
+      },
+    });
     assert.ok(pushes > 50 && redirected > 10, `seed ${seed}: too few invalidations (${pushes} pushes, ${redirected} redirected)`);
     const [ia, ib] = await clients[4].both('INFO', 'stats');
     for (const f of ['tracking_total_keys', 'tracking_total_items', 'tracking_total_prefixes']) {

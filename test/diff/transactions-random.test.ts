@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
+import { runRandomSequence } from '../support/random-sequence.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const KEYS = ['k1', 'k2', 'k3'];
@@ -55,21 +56,21 @@ describe('differential transactions: random WATCH/MULTI/EXEC interleavings', { s
       const rng = new Rng(seed);
       for (const c of conns) await c.same('RESET');
       await env.pair.same('FLUSHALL');
-      for (let i = 0; i < 600; i++) {
-        const c = rng.pick(conns);
-        const cmd = step(rng);
-        try {
+      await runRandomSequence({
+        rng,
+        steps: 600,
+        next: (r) => [r.int(0, conns.length - 1), step(r)] as const,
+        run: async ([c, cmd], i) => {
           if (cmd[0] === 'pause') await sleep(5);
           else {
-            const r = await c.same(...cmd);
-            if (process.env.TRACE !== undefined) process.stderr.write(`${i} ${conns.indexOf(c)} ${cmd.join(' ')} ${JSON.stringify(r)}\n`);
+            const r = await conns[c].same(...cmd);
+            if (process.env.TRACE !== undefined) process.stderr.write(`${i} ${c} ${cmd.join(' ')} ${JSON.stringify(r)}\n`);
           }
           // A PX 1 key (set directly or by EXEC) must be expired on both servers before the next step.
           if (cmd[3] === 'PX' || cmd[0] === 'EXEC') await sleep(5);
-        } catch (e) {
-          throw new Error(`seed ${seed} step ${i} conn ${conns.indexOf(c)} (${JSON.stringify(cmd)}): ${(e as Error).message}`);
-        }
-      }
+        },
+        show: ([c, cmd]) => `conn ${c} ${JSON.stringify(cmd)}`,
+      });
     });
   }
 });

@@ -1,9 +1,8 @@
-import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readReply, type RespValue } from '../../src/protocol/resp-reader.js';
-import { DiffEnv, type Pair } from '../support/diff.js';
+import { DiffEnv } from '../support/diff.js';
 import { oracleSkip } from '../support/oracle.js';
 import { Rng, testSeed } from '../support/random.js';
+import { runRandomSequence, sameShape } from '../support/random-sequence.js';
 
 const KEYS = ['z1', 'z2', 'z3'];
 const LEX = 'lx';
@@ -123,19 +122,6 @@ function command(r: Rng): string[] {
   }
 }
 
-function parse(raw: string): RespValue {
-  return readReply(Buffer.from(raw, 'latin1'))![0];
-}
-
-/** ZRANDMEMBER is random: compare the reply's type and length only. */
-async function sameShape(p: Pair, args: string[]): Promise<void> {
-  const [a, b] = await p.both(...args);
-  const [x, y] = [parse(a), parse(b)];
-  assert.equal(y.t, x.t, `shape of ${args.join(' ')}`);
-  if (x.t === 'array' && y.t === 'array') assert.equal(y.v?.length, x.v?.length, `length of ${args.join(' ')}`);
-  if (x.t === 'error') assert.equal(b, a);
-}
-
 describe('differential: randomized sorted-set sequences', { skip: oracleSkip }, () => {
   let env: DiffEnv;
   before(async () => {
@@ -150,26 +136,23 @@ describe('differential: randomized sorted-set sequences', { skip: oracleSkip }, 
   ] as const) {
     it(`2000 commands, zset-max-listpack-entries ${entries}, RESP${resp}`, async () => {
       const seed = testSeed(7301 + Number(entries) + Number(resp));
-      const r = new Rng(seed);
       await env.reset();
       await env.pair.same('CONFIG', 'SET', 'zset-max-listpack-entries', entries);
       const p = await env.connect();
       await p.both('HELLO', resp);
-      for (let i = 0; i < 2000; i++) {
-        const args = command(r);
-        try {
-          if (args[0] === 'ZRANDMEMBER') await sameShape(p, args);
-          else await p.same(...args);
-        } catch (e) {
-          if (e instanceof Error) {
-            // The key's contents and encoding on the oracle help reproduce a mismatch.
-            const state = await p.redis.call('ZRANGE', args[1] ?? '', '0', '-1', 'WITHSCORES');
-            const enc = await p.redis.call('OBJECT', 'ENCODING', args[1] ?? '');
-            e.message = `seed ${seed}, step ${i}: ${e.message}\nkey state: ${JSON.stringify(state)} ${JSON.stringify(enc)}`;
-          }
-          throw e;
-        }
-      }
+      await runRandomSequence({
+        rng: new Rng(seed),
+        steps: 2000,
+        next: command,
+        // ZRANDMEMBER is random: its reply's type and length only.
+        run: (args) => (args[0] === 'ZRANDMEMBER' ? sameShape(p, args) : p.same(...args)),
+        // The key's contents and encoding on the oracle help reproduce a mismatch.
+        explain: async (args) => {
+          const state = await p.redis.call('ZRANGE', args[1] ?? '', '0', '-1', 'WITHSCORES');
+          const enc = await p.redis.call('OBJECT', 'ENCODING', args[1] ?? '');
+          return `key state: ${JSON.stringify(state)} ${JSON.stringify(enc)}`;
+        },
+      });
       for (const k of [...KEYS, LEX, 'dst']) await p.same('ZRANGE', k, '0', '-1', 'WITHSCORES');
       p.close();
       await env.pair.same('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
