@@ -9,8 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { readReply, type RespValue } from '../../src/protocol/resp-reader.js';
-import type { Pair } from './diff.js';
-import type { Rng } from './random.js';
+import type { DiffEnv, Pair } from './diff.js';
+import { Rng } from './random.js';
 
 /** One seeded random sequence: how to make each step and how to run it. */
 export interface RandomSequence<S> {
@@ -104,4 +104,47 @@ function pairsOf(raw: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < v.v.length; i += 2) out.push(JSON.stringify([v.v[i].v, v.v[i + 1].v]));
   return out.sort();
+}
+
+/** How a generated collection command's replies are compared. */
+export type Check = 'exact' | 'unordered' | 'shape' | 'encoding-order';
+
+/** A generated command, how to compare it, and (for 'encoding-order') the key whose encoding decides. */
+export type CheckedCommand = [cmd: string[], check: Check, key?: string];
+
+/** Runs one checked command on both servers (a RESP2 HGETALL over a hashtable compares as pairs). */
+export async function runChecked(p: Pair, [cmd, check, key]: CheckedCommand): Promise<unknown> {
+  if (check === 'exact') return p.same(...cmd);
+  if (check === 'unordered') return p.sameUnordered(...cmd);
+  if (check === 'shape') return sameShape(p, cmd);
+  return sameInEncodingOrder(p, cmd, key!, cmd[0] === 'HGETALL');
+}
+
+/** A hash or set sequence: see collectionSequence. */
+export interface CollectionSequence {
+  resp: 2 | 3;
+  seed: number;
+  steps: number;
+  keys: string[];
+  next: (rng: Rng) => CheckedCommand;
+  /** The command that reads a whole key (HGETALL, SMEMBERS), compared at the end. */
+  contents: string;
+}
+
+/**
+ * A seeded hash or set sequence on a fresh connection speaking RESP `resp`:
+ * an emptied dataset holding a string key `str` (for WRONGTYPE), the
+ * generated commands, then every key's TYPE, OBJECT ENCODING and contents.
+ */
+export async function runCollectionSequence(env: DiffEnv, o: CollectionSequence): Promise<void> {
+  const p = await env.connect();
+  await p.same('FLUSHALL');
+  if (o.resp === 3) await p.both('HELLO', '3');
+  await p.same('SET', 'str', 'v');
+  await runRandomSequence({ rng: new Rng(o.seed), steps: o.steps, next: o.next, run: (c) => runChecked(p, c), show: ([cmd]) => JSON.stringify(cmd) });
+  for (const k of o.keys) {
+    await p.same('TYPE', k);
+    await p.same('OBJECT', 'ENCODING', k);
+    await runChecked(p, [[o.contents, k], 'encoding-order', k]);
+  }
 }
