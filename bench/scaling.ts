@@ -17,11 +17,20 @@ const SIZES = [1e3, 1e5, 1e6, 1e7].filter((n) => n <= Number(process.env.SCALING
 const OPS = 200_000;
 const LIM = { entries: 128, value: 64 };
 
-/** ns per call of `op`, run OPS times on a structure already holding n elements. */
-function time(op: (i: number) => void): number {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < OPS; i++) op(i);
-  return Number(process.hrtime.bigint() - t0) / OPS;
+/**
+ * ns per call of `op`, run OPS times on a structure already holding n
+ * elements. When `undo` is given, each batch of 100 calls is undone untimed
+ * (removing what they added), so the size stays about n even at n = 1000.
+ */
+function time(op: (i: number) => void, undo?: (i: number) => void): number {
+  let ns = 0n;
+  for (let b = 0; b < OPS; b += 100) {
+    const t0 = process.hrtime.bigint();
+    for (let i = b; i < b + 100; i++) op(i);
+    ns += process.hrtime.bigint() - t0;
+    if (undo !== undefined) for (let i = b; i < b + 100; i++) undo(i);
+  }
+  return Number(ns) / OPS;
 }
 
 const member = (i: number) => 'member:' + i;
@@ -45,15 +54,24 @@ function measure(n: number): Record<string, number> {
   });
   const z = ZSet.build([], LIM);
   for (let i = 0; i < n; i++) z.insert(member(i), (i * 7919) % n, LIM);
-  out['ZADD new member'] = time((i) => z.insert('new:' + i, (i * 104729) % n, LIM));
+  out['ZADD new member'] = time(
+    (i) => z.insert('new:' + i, (i * 104729) % n, LIM),
+    (i) => z.remove('new:' + i),
+  );
   out['ZRANK'] = time((i) => z.rank(member((i * 31) % n), false));
   const s = SetValue.empty();
   for (let i = 0; i < n; i++) s.add(member(i), 512);
-  out['SADD new member'] = time((i) => s.add('new:' + i, 512));
+  out['SADD new member'] = time(
+    (i) => s.add('new:' + i, 512),
+    (i) => s.remove('new:' + i),
+  );
   out['SISMEMBER'] = time((i) => s.has(member((i * 31) % n)));
   const h = new HashValue();
   for (let i = 0; i < n; i++) h.set(member(i), 'v', LIM);
-  out['HSET new field'] = time((i) => h.set('new:' + i, 'v', LIM));
+  out['HSET new field'] = time(
+    (i) => h.set('new:' + i, 'v', LIM),
+    (i) => h.delete('new:' + i),
+  );
   out['HGET'] = time((i) => h.get(member((i * 31) % n)));
   return out;
 }
