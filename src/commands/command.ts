@@ -8,7 +8,7 @@ import { globMatch } from '../keyspace/glob.js';
 import type { Client } from '../net/client.js';
 import type { RespValue } from '../protocol/resp-reader.js';
 import { isWord } from './args.js';
-import { keysFromSpec, type Command, type CommandDef, type CommandTable } from './table.js';
+import { keysFromSpec, specBegin, type Command, type CommandDef, type CommandTable } from './table.js';
 
 /** Positions of the COMMAND INFO array whose set elements Redis sends as status strings. */
 const INFO_STATUS_SETS = new Set([2, 6]);
@@ -153,9 +153,43 @@ function variableFlags(cmd: Command, target: string[], flags: string[]): string[
   return flags;
 }
 
+/**
+ * MIGRATE's key finder (Redis's migrateGetKeys): the key argument, or with
+ * KEYS everything after the first KEYS (AUTH/AUTH2 values skipped); none when
+ * KEYS comes with a non-empty key argument.
+ */
+function migrateKeys(target: string[]): number[] {
+  let first = 3;
+  let num = 1;
+  for (let i = 6; i < target.length; i++) {
+    const a = target[i].toLowerCase();
+    if (a === 'keys') {
+      if (target[3] !== '') return [];
+      first = i + 1;
+      num = target.length - first;
+      break;
+    }
+    if (a === 'auth') i += 1;
+    else if (a === 'auth2') i += 2;
+  }
+  return Array.from({ length: num }, (_, j) => first + j);
+}
+
+/** Commands whose key specs can be incomplete fall back to their own key finder, as in Redis. */
+const KEY_FINDERS: Record<string, (target: string[]) => number[]> = { migrate: migrateKeys };
+
 /** Keys of `target` with the flags of the spec that found each. */
 function keysAndFlags(cmd: Command, target: string[]): Array<[number, string[]]> {
   const out: Array<[number, string[]]> = [];
+  // Redis prefers key specs, but an INCOMPLETE spec that applies (its keyword
+  // is present) makes it use the command's getkeys procedure instead.
+  const finder = KEY_FINDERS[cmd.fullName];
+  if (finder !== undefined && cmd.meta.keySpecs.some((s) => s.flags.includes('incomplete') && specBegin(s, target) >= 0)) {
+    const flags = cmd.meta.keySpecs[0].flags;
+    for (const i of finder(target)) out.push([i, flags]);
+    if (out.length === 0) fail('ERR Invalid arguments specified for command');
+    return out;
+  }
   for (const spec of cmd.meta.keySpecs) {
     const idx: number[] = [];
     keysFromSpec(spec, target, idx);

@@ -91,24 +91,27 @@ export class Command {
   }
 }
 
+/**
+ * Where `spec`'s keys start in argv (its begin_search step), or -1 when its
+ * keyword is absent or the spec is of an unknown kind.
+ */
+export function specBegin(spec: KeySpec, argv: readonly string[]): number {
+  if (spec.begin.type === 'index') return spec.begin.index;
+  if (spec.begin.type !== 'keyword') return -1;
+  const { keyword, startfrom } = spec.begin;
+  const kw = keyword.toLowerCase();
+  if (startfrom >= 0) {
+    for (let i = startfrom; i < argv.length; i++) if (argv[i].toLowerCase() === kw) return i + 1;
+  } else {
+    for (let i = argv.length + startfrom; i > 0; i--) if (argv[i].toLowerCase() === kw) return i + 1;
+  }
+  return -1;
+}
+
 /** Appends to `out` the argv indexes of the keys `spec` finds (Redis's getKeysUsingKeySpecs, one spec). */
 export function keysFromSpec(spec: KeySpec, argv: readonly string[], out: number[]): void {
-  let first: number;
-  if (spec.begin.type === 'index') {
-    first = spec.begin.index;
-  } else if (spec.begin.type === 'keyword') {
-    const { keyword, startfrom } = spec.begin;
-    const kw = keyword.toLowerCase();
-    first = -1;
-    if (startfrom >= 0) {
-      for (let i = startfrom; i < argv.length; i++) if (argv[i].toLowerCase() === kw) { first = i + 1; break; }
-    } else {
-      for (let i = argv.length + startfrom; i > 0; i--) if (argv[i].toLowerCase() === kw) { first = i + 1; break; }
-    }
-    if (first < 0) return;
-  } else {
-    return;
-  }
+  const first = specBegin(spec, argv);
+  if (first < 0) return;
   if (spec.find.type === 'range') {
     const { lastkey, step, limit } = spec.find;
     let last: number;

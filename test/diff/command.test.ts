@@ -166,6 +166,27 @@ describe('COMMAND', { skip: oracleSkip }, () => {
     }
   });
 
+  it('COMMAND GETKEYS MIGRATE: the incomplete KEYS spec hands over to the getkeys procedure', async () => {
+    const p = env.pair;
+    {
+      const m = ['migrate', 'h', '1'];
+      for (const tail of [
+        ['', '0', '5000', 'KEYS', 'a', 'b'],
+        ['', '0', '5000', 'KEYS', 'a', 'KEYS', 'b'],
+        ['k', '0', '5000'],
+        ['k', '0', '5000', 'COPY', 'REPLACE', 'KEYS', 'a'],
+        ['', '0', '5000', 'AUTH', 'keys', 'KEYS', 'a'],
+        ['', '0', '5000', 'AUTH2', 'u', 'keys', 'KEYS', 'a'],
+        ['', '0', '5000', 'COPY'],
+        ['k', '0', '5000', 'keys'],
+        ['', '0', '5000', 'KEYS'],
+      ]) {
+        await p.same('COMMAND', 'GETKEYS', ...m, ...tail);
+        await p.same('COMMAND', 'GETKEYSANDFLAGS', ...m, ...tail);
+      }
+    }
+  });
+
   it('COMMAND HELP and unknown subcommands', async () => {
     await env.pair.same('COMMAND', 'HELP');
     await env.pair.same('COMMAND', 'NOSUCH');
