@@ -27,6 +27,7 @@ import { AofManager } from './persistence/aof/aof.js';
 import { rdbClose, rdbStartup } from './persistence/rdb/manager.js';
 import type { Command } from './commands/table.js';
 import { createStats, type Stats } from './stats.js';
+import { AccessClock } from './keyspace/access-clock.js';
 
 export { RESPITE_VERSION, REDIS_VERSION } from './version.js';
 
@@ -51,6 +52,8 @@ export class Server implements KeyspaceHost {
   /** CLIENT PAUSE state and the clients it holds. */
   readonly pause = new ClientPause();
   readonly stats: Stats = createStats();
+  /** The per-key LRU/LFU clock all databases stamp keys with (advanced by the cron). */
+  readonly accessClock = new AccessClock();
   readonly logger = new Logger();
   readonly clock: () => number;
   readonly startedAt: number;
@@ -126,6 +129,10 @@ export class Server implements KeyspaceHost {
       this.scheduleCron(this.hz);
     });
     this.config.watch('activedefrag', (v) => (this.activeDefrag = v === 'yes'));
+    this.accessClock.tick(this.clock());
+    this.config.watch('maxmemory-policy', (v) => this.accessClock.setPolicy(v));
+    this.config.watch('lfu-log-factor', (v) => (this.accessClock.logFactor = Number(v)));
+    this.config.watch('lfu-decay-time', (v) => (this.accessClock.decayTime = Number(v)));
   }
 
   log(level: LogLevel, msg: string): void {
@@ -422,6 +429,7 @@ export class Server implements KeyspaceHost {
   /** Periodic work, like Redis's serverCron: active expiry, idle clients, incremental rehash. */
   serverCron(): void {
     this.wallOffset = Date.now() - performance.now();
+    this.accessClock.tick(this.customClock ? this.clock() : Date.now());
     this.freezeTime();
     if (this.activeExpireEnabled && !this.pause.active) activeExpireCycle(this, this.expireCursor, 1000 / this.hz / 4);
     if (this.idleTimeoutSec > 0) {

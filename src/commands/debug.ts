@@ -12,7 +12,6 @@ import { stringEncoding } from '../types/strings.js';
 import type { Value } from '../types/value.js';
 import { intArg } from './args.js';
 import { writeHelp } from './command.js';
-import { lruClock } from './info.js';
 import type { CommandDef } from './table.js';
 import { debugReloadCommand } from './rdb.js';
 
@@ -79,7 +78,8 @@ function encodingOf(v: Value, c: Client, key: string): string {
 // DEBUG OBJECT key
 function object(c: Client, argv: string[]): void {
   const key = argv[2];
-  const v = c.db.peek(key);
+  // Why no access: Redis reads the dictionary directly here.
+  const v = c.db.peekNoTouch(key);
   if (v === undefined) fail(Err.noSuchKey);
   const enc = encodingOf(v, c, key);
   // Redis shares the objects of the integers 0..9999 (refcount INT_MAX).
@@ -87,9 +87,11 @@ function object(c: Client, argv: string[]): void {
   const refcount = shared ? 2147483647 : 1;
   const addr = '0x7f' + (hashKey(key) >>> 0).toString(16).padStart(8, '0') + '00';
   const serialized = typeof v === 'string' ? rdbStringLength(v) : 0;
-  c.simple(
-    `Value at:${addr} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lruClock(Date.now())} lru_seconds_idle:0`,
-  );
+  // lru: is the raw 24-bit field (LFU bits under an LFU policy); the idle
+  // seconds are computed from it as LRU data whatever the policy, as Redis does.
+  const lru = c.db.accessOf(key);
+  const idle = c.db.clock.idleSeconds(lru);
+  c.simple(`Value at:${addr} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}`);
 }
 
 const MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';

@@ -22,25 +22,28 @@ function dump(c: Client, argv: string[]): void {
 interface RestoreOptions {
   replace: boolean;
   absttl: boolean;
+  /** IDLETIME seconds (applies under a non-LFU policy), or null. */
+  idle: bigint | null;
+  /** FREQ counter (applies under an LFU policy), or null. */
+  freq: number | null;
 }
 
 /** RESTORE's options after the payload, with Redis's checks in its order. */
 function restoreOptions(argv: string[]): RestoreOptions {
-  const o: RestoreOptions = { replace: false, absttl: false };
-  let idle = false;
-  let freq = false;
+  const o: RestoreOptions = { replace: false, absttl: false, idle: null, freq: null };
   for (let j = 4; j < argv.length; j++) {
     const more = argv.length - j - 1;
     if (isWord(argv[j], 'REPLACE')) o.replace = true;
     else if (isWord(argv[j], 'ABSTTL')) o.absttl = true;
     // Why: IDLETIME and FREQ exclude each other; the second one is a syntax error.
-    else if (isWord(argv[j], 'IDLETIME') && more >= 1 && !freq) {
-      if (int64Arg(argv[++j]) < 0) fail('ERR Invalid IDLETIME value, must be >= 0');
-      idle = true;
-    } else if (isWord(argv[j], 'FREQ') && more >= 1 && !idle) {
+    else if (isWord(argv[j], 'IDLETIME') && more >= 1 && o.freq === null) {
+      const idle = int64Arg(argv[++j]);
+      if (idle < 0) fail('ERR Invalid IDLETIME value, must be >= 0');
+      o.idle = BigInt(idle);
+    } else if (isWord(argv[j], 'FREQ') && more >= 1 && o.idle === null) {
       const f = int64Arg(argv[++j]);
       if (f < 0 || f > 255) fail('ERR Invalid FREQ value, must be >= 0 and <= 255');
-      freq = true;
+      o.freq = Number(f);
     } else fail(Err.syntax);
   }
   return o;
@@ -77,6 +80,8 @@ function restore(c: Client, argv: string[]): void {
     return;
   }
   db.set(key, value);
+  const field = db.clock.restored(o.idle, o.freq);
+  if (field >= 0) db.setAccess(key, field);
   const effect = argv.slice();
   if (when !== 0) {
     db.setExpire(key, when);

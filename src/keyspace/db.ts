@@ -3,6 +3,7 @@
  * dictionary (absolute Unix milliseconds). Keys are expired lazily here on
  * access; the active cycle lives in expiry.ts.
  */
+import { AccessClock } from './access-clock.js';
 import { Dict } from './dict.js';
 import type { Value } from '../types/value.js';
 
@@ -20,10 +21,20 @@ export interface KeyspaceHost {
    * swapped with `replacedWith` (SWAPDB calls it once per side). WATCH uses it.
    */
   dbReplacing?(emptied: Database, replacedWith: Database | null): void;
+  /** The LRU/LFU clock and policy keys are stamped with (a private one when absent). */
+  readonly accessClock?: AccessClock;
 }
 
+/**
+ * Lookups follow Redis's lookupKey: get() and peek() are accesses (they
+ * stamp the key's LRU field or bump its LFU counter), the *NoTouch variants
+ * are Redis's LOOKUP_NOTOUCH (OBJECT, TYPE, EXISTS, the TTL family, SCAN's
+ * TYPE filter). Deviation: Redis also skips the stamp while a fork child is
+ * saving (copy-on-write); respite has no fork, so it always stamps.
+ */
 export class Database {
-  dict = new Dict<Value>();
+  /** The key dictionary, tracking a per-key access field (see access-clock.ts). */
+  dict = new Dict<Value>(true);
   expires = new Dict<number>();
   /**
    * Keys whose string value must report a non-default OBJECT ENCODING (set by
@@ -36,18 +47,31 @@ export class Database {
   /** Called by get() on a miss (the 'keymiss' keyspace event); null when unused. */
   onKeyMiss: ((db: Database, key: string) => void) | null = null;
 
+  /** Shared by all databases of a server. */
+  readonly clock: AccessClock;
+
   constructor(
     readonly id: number,
     private readonly host: KeyspaceHost,
-  ) {}
+  ) {
+    this.clock = host.accessClock ?? new AccessClock();
+  }
 
   get size(): number {
     return this.dict.size;
   }
 
-  /** Reads a key for a read command: expires it if due, counts a hit or miss. */
+  /** Reads a key for a read command: expires it if due, counts a hit or miss, records the access. */
   get(key: string): Value | undefined {
-    const v = this.peek(key);
+    return this.counted(key, this.peek(key));
+  }
+
+  /** get() without recording an access (LOOKUP_NOTOUCH: OBJECT, TYPE, EXISTS, TTL, SCAN TYPE). */
+  getNoTouch(key: string): Value | undefined {
+    return this.counted(key, this.peekNoTouch(key));
+  }
+
+  private counted(key: string, v: Value | undefined): Value | undefined {
     if (v === undefined) {
       this.host.stats.keyspaceMisses++;
       if (this.onKeyMiss !== null) this.onKeyMiss(this, key);
@@ -55,16 +79,45 @@ export class Database {
     return v;
   }
 
-  /** Reads a key (expiring it if due) without touching the hit/miss counters. */
+  /** Reads a key (expiring it if due) without touching the hit/miss counters; records the access. */
   peek(key: string): Value | undefined {
+    const clock = this.clock;
+    const v = clock.lfu ? this.lfuLookup(key) : this.dict.getTouch(key, clock.lru);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return v;
+  }
+
+  /** peek() without recording an access. */
+  peekNoTouch(key: string): Value | undefined {
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     return v;
   }
 
+  /** The LFU access: decay and maybe increment the key's counter (updateLFU). */
+  private lfuLookup(key: string): Value | undefined {
+    const dict = this.dict;
+    const e = dict.entryOf(key);
+    if (e === 0) return undefined;
+    dict.setAccessAt(e, this.clock.lfuTouched(dict.accessAt(e)));
+    return dict.valueAt(e);
+  }
+
+  /** Whether the key exists (expiring it if due); not an access. */
   exists(key: string): boolean {
-    return this.peek(key) !== undefined;
+    return this.peekNoTouch(key) !== undefined;
+  }
+
+  /** The key's raw 24-bit LRU/LFU field, or -1 when it is absent (no expiry check). */
+  accessOf(key: string): number {
+    return this.dict.accessOf(key);
+  }
+
+  /** Sets the key's raw LRU/LFU field (RENAME/MOVE carry it, RESTORE and RDB loading set it). */
+  setAccess(key: string, field: number): void {
+    this.dict.setAccess(key, field);
   }
 
   /** Removes the key if its expiry time has passed. Returns true if it did. */
@@ -78,9 +131,16 @@ export class Database {
     return true;
   }
 
-  /** Stores a value, replacing any previous one; the TTL is dropped unless keepTtl. */
+  /**
+   * Stores a value, replacing any previous one; the TTL is dropped unless
+   * keepTtl. A new key gets a fresh access field; a replaced one is stamped
+   * now under LRU (the new object's creation) and keeps its counter under LFU
+   * (dbOverwrite copies it).
+   */
   set(key: string, value: Value, keepTtl = false): void {
-    if (this.dict.set(key, value) && this.onNewKey !== null) this.onNewKey(this, key);
+    const clock = this.clock;
+    const fresh = clock.fresh();
+    if (this.dict.setStamped(key, value, fresh, clock.lfu ? -1 : fresh) && this.onNewKey !== null) this.onNewKey(this, key);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.encodingOverrides !== null) this.encodingOverrides.delete(key);
   }
@@ -110,7 +170,7 @@ export class Database {
   clear(): number {
     this.host.dbReplacing?.(this, null);
     const n = this.dict.size;
-    this.dict = new Dict();
+    this.dict = new Dict(true);
     this.expires = new Dict();
     this.encodingOverrides = null;
     return n;

@@ -16,6 +16,12 @@
  *   stored hash: no string is hashed twice, nothing is copied, no allocation
  *   but the new bucket array.
  *
+ * A dictionary created with `tracked` (the databases' key dictionaries) also
+ * keeps a 32-bit access field per entry (Redis's 24 LRU/LFU bits, see
+ * access-clock.ts) in Uint32Array chunks parallel to the slab: 4 bytes per
+ * key, off the entry's cache line so plain lookups do not pay for it. Only
+ * the `*Access*` / `getTouch` / `setStamped` methods read or write it.
+ *
  * SCAN uses Redis's reverse-binary cursor: the cursor's bits are incremented
  * from the most significant end, so after a table doubles the buckets still to
  * be visited are exactly the expansions of the ones not yet visited. Every key
@@ -34,6 +40,8 @@ const VAL = 1;
 const HASH = 2;
 const NEXT = 3;
 const INITIAL_BUCKETS = 4;
+/** First size of an access-field chunk (grown by doubling up to the slab chunk's entries). */
+const ACCESS_MIN = 16;
 
 /** FNV-1a over the character codes of a latin1 string. */
 export function hashKey(key: string): number {
@@ -80,6 +88,12 @@ export class Dict<V> {
   /** While doubling: the previous table; its buckets below `rehashIdx` are already moved. */
   private old: Int32Array | null = null;
   private rehashIdx = 0;
+  /** Access fields by entry index (chunk, then offset), or null when untracked; chunks grow by doubling. */
+  private access: Uint32Array[] | null;
+
+  constructor(tracked = false) {
+    this.access = tracked ? [new Uint32Array(ACCESS_MIN)] : null;
+  }
 
   get size(): number {
     return this.count;
@@ -114,16 +128,72 @@ export class Dict<V> {
     return this.chunks[e >>> CHUNK_BITS][((e & CHUNK_MASK) << 2) + VAL];
   }
 
+  /**
+   * get() that also stamps the entry's access field with `stamp` (a lookup
+   * by a command in LRU mode). Tracked dictionaries only.
+   */
+  getTouch(key: string, stamp: number): V | undefined {
+    const e = this.find(key, hashKey(key) | 0);
+    if (e === 0) return undefined;
+    this.access![e >>> CHUNK_BITS][e & CHUNK_MASK] = stamp;
+    return this.chunks[e >>> CHUNK_BITS][((e & CHUNK_MASK) << 2) + VAL];
+  }
+
+  /** The entry index holding `key` (0 when absent), for valueAt / accessAt / setAccessAt. */
+  entryOf(key: string): number {
+    return this.find(key, hashKey(key) | 0);
+  }
+
+  /** The value of a live entry index from entryOf(). */
+  valueAt(e: number): V {
+    return this.chunks[e >>> CHUNK_BITS][((e & CHUNK_MASK) << 2) + VAL];
+  }
+
+  /** The access field of a live entry index (tracked dictionaries only). */
+  accessAt(e: number): number {
+    return this.access![e >>> CHUNK_BITS][e & CHUNK_MASK];
+  }
+
+  setAccessAt(e: number, field: number): void {
+    this.access![e >>> CHUNK_BITS][e & CHUNK_MASK] = field;
+  }
+
+  /** The access field of `key`, or -1 when it is absent or the dictionary is untracked. */
+  accessOf(key: string): number {
+    if (this.access === null) return -1;
+    const e = this.find(key, hashKey(key) | 0);
+    return e === 0 ? -1 : this.access[e >>> CHUNK_BITS][e & CHUNK_MASK];
+  }
+
+  /** Sets the access field of `key`; false when it is absent or the dictionary is untracked. */
+  setAccess(key: string, field: number): boolean {
+    if (this.access === null) return false;
+    const e = this.find(key, hashKey(key) | 0);
+    if (e === 0) return false;
+    this.access[e >>> CHUNK_BITS][e & CHUNK_MASK] = field;
+    return true;
+  }
+
   has(key: string): boolean {
     return this.find(key, hashKey(key) | 0) !== 0;
   }
 
-  /** Inserts or replaces. Returns true when the key is new. */
+  /** Inserts or replaces. Returns true when the key is new. A tracked dictionary gives a new key the access field 0. */
   set(key: string, value: V): boolean {
+    return this.setStamped(key, value, 0, -1);
+  }
+
+  /**
+   * Inserts or replaces, and sets the access field (tracked dictionaries):
+   * `fresh` for a new key, `overwrite` for a replaced one (-1 keeps its
+   * field). Returns true when the key is new.
+   */
+  setStamped(key: string, value: V, fresh: number, overwrite: number): boolean {
     const h = hashKey(key) | 0;
     const found = this.find(key, h);
     if (found !== 0) {
       this.chunks[found >>> CHUNK_BITS][((found & CHUNK_MASK) << 2) + VAL] = value;
+      if (overwrite >= 0 && this.access !== null) this.access[found >>> CHUNK_BITS][found & CHUNK_MASK] = overwrite;
       return false;
     }
     let head: Int32Array;
@@ -138,6 +208,7 @@ export class Dict<V> {
     }
     const e = this.allocate(key, value, h, head[bi]);
     head[bi] = e;
+    if (this.access !== null) this.stampNew(e, fresh);
     this.count++;
     if (this.old !== null) this.rehashSome(REHASH_PER_WRITE);
     else if (this.count > this.table.length) this.startDoubling();
@@ -163,6 +234,22 @@ export class Dict<V> {
     // Entries are allocated in order, so this appends at offset (e & CHUNK_MASK) * 4.
     this.chunks[ci].push(key, value, h, next);
     return e;
+  }
+
+  /** Writes a new entry's access field, growing its access chunk first if needed. */
+  private stampNew(e: number, field: number): void {
+    const access = this.access!;
+    const ci = e >>> CHUNK_BITS;
+    const off = e & CHUNK_MASK;
+    let a = access[ci];
+    if (a === undefined || off >= a.length) {
+      let len = a === undefined ? ACCESS_MIN : a.length;
+      while (len <= off) len *= 2;
+      const grown = new Uint32Array(Math.min(len, CHUNK_MASK + 1));
+      if (a !== undefined) grown.set(a);
+      access[ci] = a = grown;
+    }
+    a[off] = field;
   }
 
   delete(key: string): boolean {
@@ -209,6 +296,7 @@ export class Dict<V> {
     this.mask = INITIAL_BUCKETS - 1;
     this.old = null;
     this.rehashIdx = 0;
+    if (this.access !== null) this.access = [new Uint32Array(ACCESS_MIN)];
   }
 
   private startDoubling(): void {

@@ -84,22 +84,26 @@ function del(c: Client, argv: string[]): void {
   c.integer(n);
 }
 
+/** How many of the keys exist (a key named twice counts twice, as in Redis); only TOUCH's lookups are accesses. */
+function existing(c: Client, argv: string[], touch: boolean): number {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if ((touch ? c.db.get(argv[i]) : c.db.getNoTouch(argv[i])) !== undefined) n++;
+  return n;
+}
+
 // EXISTS key [key ...]
 function exists(c: Client, argv: string[]): void {
-  let n = 0;
-  // Why: a key named twice counts twice, as in Redis.
-  for (let i = 1; i < argv.length; i++) if (c.db.get(argv[i]) !== undefined) n++;
-  c.integer(n);
+  c.integer(existing(c, argv, false));
 }
 
 // TOUCH key [key ...]
 function touch(c: Client, argv: string[]): void {
-  exists(c, argv);
+  c.integer(existing(c, argv, true));
 }
 
 // TYPE key
 function type(c: Client, argv: string[]): void {
-  const v = c.db.get(argv[1]);
+  const v = c.db.getNoTouch(argv[1]);
   c.simple(v === undefined ? 'none' : typeOf(v));
 }
 
@@ -117,6 +121,8 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): boolean {
     db.delete(dst);
   }
   placeLike(c, db, src, db, dst, v, when);
+  // The object moves, with its LRU/LFU field (just stamped by the lookup).
+  db.setAccess(dst, db.accessOf(src));
   db.delete(src);
   c.server.keyChanged(db, src, 'g', 'rename_from');
   c.server.keyChanged(db, dst, 'g', 'rename_to');
@@ -151,6 +157,7 @@ function move(c: Client, argv: string[]): void {
   }
   const when = src.getExpire(key);
   placeLike(c, src, key, dst, key, v, when);
+  dst.setAccess(key, src.accessOf(key));
   src.delete(key);
   c.server.keyChanged(src, key, 'g', 'move_from');
   c.server.keyChanged(dst, key, 'g', 'move_to');

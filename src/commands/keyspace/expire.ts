@@ -116,7 +116,8 @@ function pexpireat(c: Client, argv: string[]): void {
 
 /** TTL family: -2 missing, -1 no TTL, else remaining (or absolute) time. */
 function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): void {
-  if (c.db.get(key) === undefined) {
+  // Not an access (LOOKUP_NOTOUCH), but a keyspace hit or miss.
+  if (c.db.getNoTouch(key) === undefined) {
     c.integer(-2);
     return;
   }

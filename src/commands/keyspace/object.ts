@@ -1,14 +1,12 @@
 /**
  * OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP.
  *
- * Deviation (memory per key matters more): respite keeps no per-key access
- * time or LFU counter. Redis stores 24 bits of LRU/LFU data in every object
- * header; we would need a side table costing tens of bytes per key. So:
- * - IDLETIME replies 0 (the key counts as just used) unless an LFU policy is
- *   set, where it fails with Redis's error;
- * - FREQ fails unless an LFU policy is set, and then replies 0 (the counter
- *   of a key that decayed fully).
- * Eviction policies that need these (LRU/LFU) sample something else.
+ * IDLETIME and FREQ read the key's 24-bit access field (keyspace/access-clock.ts),
+ * kept as Redis keeps it in the object header. OBJECT itself is not an access
+ * (Redis's LOOKUP_NOTOUCH) but counts a keyspace hit or miss.
+ * Deviation: Redis's shared integer objects (values 0..9999 while no LRU/LFU
+ * maxmemory limit applies) share one access field between every key holding
+ * them; respite keeps one field per key.
  */
 import { fail } from '../../errors.js';
 import type { Client } from '../../net/client.js';
@@ -40,7 +38,7 @@ function maxmemoryPolicy(c: Client): string {
 }
 
 function lfuPolicy(c: Client): boolean {
-  return maxmemoryPolicy(c).endsWith('-lfu');
+  return c.db.clock.lfu;
 }
 
 /**
@@ -64,9 +62,9 @@ function isSharedInteger(c: Client, key: string, v: Value): boolean {
   return maxmemory === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu'));
 }
 
-/** The value at key for OBJECT (a read lookup: counts a hit or miss), or null reply and undefined. */
+/** The value at key for OBJECT (counts a hit or miss, not an access), or null reply and undefined. */
 function lookup(c: Client, key: string): Value | undefined {
-  const v = c.db.get(key);
+  const v = c.db.getNoTouch(key);
   if (v === undefined) c.nil();
   return v;
 }
@@ -92,7 +90,7 @@ function idletime(c: Client, argv: string[]): void {
       'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
   }
-  c.integer(0);
+  c.integer(c.db.clock.idleSeconds(c.db.accessOf(argv[2])));
 }
 
 // OBJECT FREQ key
@@ -104,7 +102,7 @@ function freq(c: Client, argv: string[]): void {
       'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
   }
-  c.integer(0);
+  c.integer(c.db.clock.frequency(c.db.accessOf(argv[2])));
 }
 
 const HELP = [

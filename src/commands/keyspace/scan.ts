@@ -102,8 +102,8 @@ function scan(c: Client, argv: string[]): void {
     if (o.pattern !== null && !globMatch(o.pattern, key)) continue;
     if (o.type !== null) {
       // Why: Redis looks the key up (counting a hit or miss, expiring it) and
-      // compares type names; a key gone by then is of type "none".
-      const v = db.get(key);
+      // compares type names; a key gone by then is of type "none". Not an access.
+      const v = db.getNoTouch(key);
       if ((v === undefined ? 'none' : typeOf(v)) !== o.type) continue;
     }
     if (db.expires.size !== 0 && db.expireIfNeeded(key)) continue;

@@ -9,7 +9,9 @@
  * loop). Loading reads a whole buffer into the server's databases.
  */
 import fs from 'node:fs';
+import type { AccessClock } from '../../keyspace/access-clock.js';
 import type { Database } from '../../keyspace/db.js';
+import type { Dict } from '../../keyspace/dict.js';
 import type { Value } from '../../types/value.js';
 import { REDIS_VERSION } from '../../version.js';
 import { Crc64 } from './crc64.js';
@@ -44,6 +46,8 @@ export interface RdbWriteOptions extends EncodeOptions {
   checksum: boolean;
   /** Written as the aof-base aux field (an AOF base with an RDB preamble). */
   aofBase?: boolean;
+  /** The server's access clock: keys get IDLE (*-lru policy) or FREQ (*-lfu) records. */
+  access?: AccessClock;
 }
 
 /**
@@ -98,18 +102,34 @@ export class RdbFileWriter {
     w.len(expires);
   }
 
-  /** One key record: optional absolute expiry, type, key, value. */
-  key(key: string, v: Value, expireMs: number): void {
+  /** One key record: optional absolute expiry, optional LRU idle time or LFU counter (from `access`, the key's field), type, key, value. */
+  key(key: string, v: Value, expireMs: number, access = -1): void {
     const w = this.w;
     if (expireMs !== -1) {
       w.byte(Op.EXPIRETIME_MS);
       w.i64le(expireMs);
+    }
+    const clock = this.opts.access;
+    if (access >= 0 && clock !== undefined) {
+      if (clock.rdbMode === 'lru') {
+        w.byte(Op.IDLE);
+        w.len(clock.idleSeconds(access));
+      } else if (clock.rdbMode === 'lfu') {
+        w.byte(Op.FREQ);
+        w.byte(clock.frequency(access));
+      }
     }
     w.byte(rdbTypeOf(v));
     w.str(key, this.opts.compress);
     writeObject(w, v, this.opts);
     this.keys++;
     if (w.pos >= FLUSH_AT) this.flush();
+  }
+
+  /** The key's access field when this file records them (an LRU/LFU policy), else -1 (no lookup). */
+  accessOf(dict: Dict<Value>, key: string): number {
+    const clock = this.opts.access;
+    return clock === undefined || clock.rdbMode === null ? -1 : dict.accessOf(key);
   }
 
   /** Hands the buffered bytes to the file (and the checksum). */
@@ -187,7 +207,7 @@ export function writeAllDbs(out: RdbFileWriter, dbs: readonly Database[], usedMe
   for (const db of dbs) {
     if (db.dict.size === 0) continue;
     out.selectDb(db.id, db.dict.size, db.expires.size);
-    for (const [key, v] of db.dict.entries()) out.key(key, v, db.expires.get(key) ?? -1);
+    for (const [key, v] of db.dict.entries()) out.key(key, v, db.expires.get(key) ?? -1, out.accessOf(db.dict, key));
   }
   out.finish();
 }
@@ -246,6 +266,9 @@ export function loadRdb(buf: Buffer, dbs: readonly Database[], o: RdbLoadOptions
 function readRecords(r: ByteReader, dbs: readonly Database[], o: RdbLoadOptions, res: RdbLoadResult): void {
   let db = dbs[0];
   let expire = -1;
+  // RDB_OPCODE_IDLE / RDB_OPCODE_FREQ of the next key (objectSetLRUOrLFU applies the one the policy uses).
+  let idle: bigint | null = null;
+  let freq: number | null = null;
   for (;;) {
     const t = r.byte();
     switch (t) {
@@ -268,10 +291,10 @@ function readRecords(r: ByteReader, dbs: readonly Database[], o: RdbLoadOptions,
         expire = r.take(4).readInt32LE(0) * 1000;
         continue;
       case Op.IDLE:
-        r.len();
+        idle = BigInt(r.len());
         continue;
       case Op.FREQ:
-        r.byte();
+        freq = r.byte();
         continue;
       case Op.AUX: {
         const k = r.str();
@@ -292,9 +315,15 @@ function readRecords(r: ByteReader, dbs: readonly Database[], o: RdbLoadOptions,
         else {
           db.set(key, v);
           if (expire !== -1) db.setExpire(key, expire);
+          if (idle !== null || freq !== null) {
+            const field = db.clock.restored(idle, freq);
+            if (field >= 0) db.setAccess(key, field);
+          }
           res.keysLoaded++;
         }
         expire = -1;
+        idle = null;
+        freq = null;
       }
     }
   }

@@ -49,7 +49,7 @@ export function rdbState(s: Server): RdbState {
 
 /** The RDB writing settings in force now (rdbcompression, rdbchecksum, list packing). */
 export function writeOptions(s: Server): RdbWriteOptions {
-  return { ...encodeOptions(s), checksum: s.config.bool('rdbchecksum') };
+  return { ...encodeOptions(s), checksum: s.config.bool('rdbchecksum'), access: s.accessClock };
 }
 
 /** Absolute path of dump.rdb (dir + dbfilename). */

@@ -90,7 +90,7 @@ export class SnapshotJob {
       }
       this.selected = db.id;
     }
-    this.out.key(key, v, expireAt);
+    this.out.key(key, v, expireAt, this.out.accessOf(db.dict, key));
   }
 
   /**
