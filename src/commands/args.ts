@@ -53,3 +53,18 @@ export function doubleArg(s: string, msg: string = Err.notFloat): number {
 export function isWord(arg: string, upper: string): boolean {
   return arg.length === upper.length && (arg === upper || arg.toUpperCase() === upper);
 }
+
+/**
+ * Redis's start/stop index rule (LRANGE, LTRIM, ZRANGE by rank,
+ * ZREMRANGEBYRANK): negative indexes count from the end, then both are
+ * clamped to the collection. Returns [start, end] inclusive, or null when
+ * the range is empty.
+ */
+export function indexRange(start: number, end: number, len: number): [number, number] | null {
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return null;
+  if (end >= len) end = len - 1;
+  return [start, end];
+}

@@ -5,9 +5,9 @@
 import { Err, fail } from '../../errors.js';
 import type { Client } from '../../net/client.js';
 import { ListValue } from '../../types/list.js';
-import { intArg } from '../args.js';
+import { indexRange, intArg } from '../args.js';
 import type { CommandDef } from '../table.js';
-import { type End, clampRange, deleteIfEmpty, keyword, popMany, popped, rangeArg, readList, writeList } from './common.js';
+import { type End, deleteIfEmpty, keyword, popMany, popped, rangeArg, readList, writeList } from './common.js';
 
 // LPUSH|RPUSH key element [element ...], LPUSHX|RPUSHX (onlyExisting)
 function push(c: Client, argv: string[], end: End, onlyExisting: boolean): void {
@@ -61,7 +61,7 @@ function lrange(c: Client, argv: string[]): void {
   const start = intArg(argv[2]);
   const stop = intArg(argv[3]);
   const list = readList(c, argv[1]);
-  const r = list === undefined ? null : clampRange(start, stop, list.length);
+  const r = list === undefined ? null : indexRange(start, stop, list.length);
   if (r === null) return c.array(0);
   c.bulks(list!.range(r[0], r[1]));
 }
@@ -134,7 +134,7 @@ function ltrim(c: Client, argv: string[]): void {
   const list = writeList(c, key);
   if (list === undefined) return c.ok();
   const len = list.length;
-  const r = clampRange(start, stop, len);
+  const r = indexRange(start, stop, len);
   const dropHead = r === null ? len : r[0];
   const dropTail = r === null ? 0 : len - 1 - r[1];
   list.dropTail(dropTail);

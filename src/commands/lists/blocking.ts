@@ -11,48 +11,30 @@
 import { parseBlockTimeout } from '../../keyspace/blocking.js';
 import type { Client } from '../../net/client.js';
 import { ListValue } from '../../types/list.js';
+import { type BlockingSource, serveOrBlock } from '../blocking-serve.js';
 import type { CommandDef } from '../table.js';
 import { type End, endArg, popped, writeList } from './common.js';
 import { lmoveFrom, mpopFrom, parseMpop } from './move.js';
 
-/** Serves one key: `list` is non-empty. */
-type Serve = (key: string, list: ListValue) => void;
-
-/** The non-empty list at the key being served to a woken client, else undefined. */
-function wokenList(c: Client, key: string): ListValue | undefined {
-  const v = c.db.peek(key);
-  return v instanceof ListValue && v.length !== 0 ? v : undefined;
-}
-
-function block(c: Client, argv: string[], keys: string[], timeoutMs: number, onTimeout: (c: Client) => void): void {
-  const cmd = c.server.commands.get(argv[0])!;
-  c.server.blocking.block(c, cmd, argv, keys, timeoutMs, onTimeout);
-}
-
-/** Serves from the first non-empty list among `keys` (woken: from the ready key), else blocks. */
-function serveOrBlock(c: Client, argv: string[], keys: string[], timeoutMs: number, serve: Serve): void {
-  const woken = c.server.blocking.servingKey;
-  if (woken !== null) {
-    const list = wokenList(c, woken);
-    if (list !== undefined) return serve(woken, list);
-    return block(c, argv, keys, timeoutMs, nilArray);
-  }
-  for (const key of keys) {
-    const list = writeList(c, key);
-    if (list !== undefined && list.length !== 0) return serve(key, list);
-  }
-  if (c.inExec) return c.nilArray();
-  block(c, argv, keys, timeoutMs, nilArray);
-}
-
-function nilArray(c: Client): void {
-  c.nilArray();
-}
+/** Lists that can serve a blocked client: non-empty ones. */
+const lists: BlockingSource<ListValue> = {
+  woken(c, key) {
+    const v = c.db.peek(key);
+    return v instanceof ListValue && v.length !== 0 ? v : undefined;
+  },
+  first(c, keys) {
+    for (const key of keys) {
+      const list = writeList(c, key);
+      if (list !== undefined && list.length !== 0) return [key, list];
+    }
+    return null;
+  },
+};
 
 // BLPOP|BRPOP key [key ...] timeout
 function bpop(c: Client, argv: string[], end: End): void {
   const timeoutMs = parseBlockTimeout(argv[argv.length - 1]);
-  serveOrBlock(c, argv, argv.slice(1, -1), timeoutMs, (key, list) => {
+  serveOrBlock(c, { argv, keys: argv.slice(1, -1), timeoutMs }, lists, (key, list) => {
     const v = (end === 'head' ? list.popHead() : list.popTail())!;
     popped(c, key, list, end);
     // Propagated as the non-blocking pop it amounted to.
@@ -68,24 +50,16 @@ function blmpop(c: Client, argv: string[]): void {
   // Why this order: Redis parses numkeys/direction/COUNT before the timeout.
   const { keys, end, count } = parseMpop(argv, 2);
   const timeoutMs = parseBlockTimeout(argv[1]);
-  serveOrBlock(c, argv, keys, timeoutMs, (key, list) => mpopFrom(c, key, list, end, count));
+  serveOrBlock(c, { argv, keys, timeoutMs }, lists, (key, list) => mpopFrom(c, key, list, end, count));
 }
 
 /** BLMOVE/BRPOPLPUSH; `effect` is the propagated command (LMOVE/RPOPLPUSH). */
 function bmove(c: Client, argv: string[], from: End, to: End, timeoutMs: number, effect: string[]): void {
-  const woken = c.server.blocking.servingKey;
-  if (woken !== null) {
-    const src = wokenList(c, woken);
-    if (src === undefined) return block(c, argv, [argv[1]], timeoutMs, nilArray);
-    // A destination of another type ends the wait with WRONGTYPE (thrown by the lookup).
-    return lmoveFrom(c, src, argv, from, to, effect);
-  }
-  const src = writeList(c, argv[1]);
-  if (src !== undefined && src.length !== 0) return lmoveFrom(c, src, argv, from, to, effect);
-  // Why nil here but a nil array on timeout: Redis 7.0 replies a null bulk
-  // inside MULTI, and its timeout path answers every list wait with a null array.
-  if (c.inExec) return c.nil();
-  block(c, argv, [argv[1]], timeoutMs, nilArray);
+  // Why nil inside MULTI but a nil array on timeout: Redis 7.0 replies a null
+  // bulk there, and its timeout path answers every list wait with a null array.
+  const call = { argv, keys: [argv[1]], timeoutMs, inExec: (cl: Client) => cl.nil() };
+  // A destination of another type ends the wait with WRONGTYPE (thrown by the lookup).
+  serveOrBlock(c, call, lists, (_key, src) => lmoveFrom(c, src, argv, from, to, effect));
 }
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout

@@ -85,16 +85,3 @@ export function popMany(list: ListValue, end: End, count: number): string[] {
   for (let i = 0; i < n; i++) out[i] = (end === 'head' ? list.popHead() : list.popTail())!;
   return out;
 }
-
-/**
- * Redis's index normalization for LRANGE/LTRIM: negative indexes count from
- * the tail. Returns [start, end] clamped to the list, or null when empty.
- */
-export function clampRange(start: number, end: number, len: number): [number, number] | null {
-  if (start < 0) start += len;
-  if (end < 0) end += len;
-  if (start < 0) start = 0;
-  if (start > end || start >= len) return null;
-  if (end >= len) end = len - 1;
-  return [start, end];
-}

@@ -160,13 +160,3 @@ export function storeResult(c: Client, dst: string, pairs: Array<[string, number
   }
   c.integer(pairs.length);
 }
-
-/** Normalizes a rank range like Redis: negatives from the end, clamped. Returns [start, end] inclusive or null if empty. */
-export function rankRange(start: number, end: number, len: number): [number, number] | null {
-  if (start < 0) start += len;
-  if (end < 0) end += len;
-  if (start < 0) start = 0;
-  if (start > end || start >= len) return null;
-  if (end >= len) end = len - 1;
-  return [start, end];
-}

@@ -10,6 +10,7 @@ import type { Client } from '../../net/client.js';
 import { parseInt64 } from '../../types/int64.js';
 import { ZSet } from '../../types/zset.js';
 import { isWord } from '../args.js';
+import { type BlockingSource, serveOrBlock } from '../blocking-serve.js';
 import type { CommandDef } from '../table.js';
 import { ZErr, deleteIfEmpty } from './common.js';
 
@@ -125,47 +126,33 @@ function zmpop(c: Client, argv: string[]): void {
   serveMpop(c, found[0], found[1], a);
 }
 
-/**
- * What a blocking pop can serve. A woken client (re-run by the blocking
- * manager) is served only from the key that became ready, as Redis 7.0
- * does; if that key now holds another type or nothing, it keeps waiting.
- */
-function servable(c: Client, keys: string[]): [string, ZSet] | null {
-  const woken = c.server.blocking.servingKey;
-  if (woken === null) return firstZ(c, keys);
-  const v = c.db.peek(woken);
-  return v instanceof ZSet && v.size !== 0 ? [woken, v] : null;
-}
-
-/** Blocks the client when nothing could be served (or answers the timeout reply inside EXEC). */
-function blockOn(c: Client, argv: string[], keys: string[], timeoutMs: number): void {
-  if (c.inExec && c.server.blocking.servingKey === null) return c.nilArray();
-  const cmd = c.server.commands.get(argv[0])!;
-  c.server.blocking.block(c, cmd, argv, keys, timeoutMs, (cl) => cl.nilArray());
-}
+/** Sorted sets that can serve a blocked client: non-empty ones. */
+const zsets: BlockingSource<ZSet> = {
+  woken(c, key) {
+    const v = c.db.peek(key);
+    return v instanceof ZSet && v.size !== 0 ? v : undefined;
+  },
+  first: firstZ,
+};
 
 // BZPOPMIN|BZPOPMAX key [key ...] timeout
 function bzpop(c: Client, argv: string[], max: boolean): void {
   const timeoutMs = parseBlockTimeout(argv[argv.length - 1]);
-  const keys = argv.slice(1, -1);
-  const found = servable(c, keys);
-  if (found === null) return blockOn(c, argv, keys, timeoutMs);
-  const [key, z] = found;
-  const popped = popEntries(c, key, z, 1, max);
-  c.server.propagate(c.db.id, [max ? 'ZPOPMAX' : 'ZPOPMIN', key]);
-  c.array(3);
-  c.bulk(key);
-  c.bulk(popped[0] as string);
-  c.double(popped[1] as number);
+  serveOrBlock(c, { argv, keys: argv.slice(1, -1), timeoutMs }, zsets, (key, z) => {
+    const popped = popEntries(c, key, z, 1, max);
+    c.server.propagate(c.db.id, [max ? 'ZPOPMAX' : 'ZPOPMIN', key]);
+    c.array(3);
+    c.bulk(key);
+    c.bulk(popped[0] as string);
+    c.double(popped[1] as number);
+  });
 }
 
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
 function bzmpop(c: Client, argv: string[]): void {
   const a = parseMpop(argv, 2);
   const timeoutMs = parseBlockTimeout(argv[1]);
-  const found = servable(c, a.keys);
-  if (found === null) return blockOn(c, argv, a.keys, timeoutMs);
-  serveMpop(c, found[0], found[1], a);
+  serveOrBlock(c, { argv, keys: a.keys, timeoutMs }, zsets, (key, z) => serveMpop(c, key, z, a));
 }
 
 export const zsetPopCommands: CommandDef[] = [

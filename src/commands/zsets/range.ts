@@ -8,9 +8,9 @@ import { Err, fail } from '../../errors.js';
 import type { Client } from '../../net/client.js';
 import type { LexRange, ScoreRange } from '../../types/skiplist.js';
 import type { ZSet } from '../../types/zset.js';
-import { intArg, isWord } from '../args.js';
+import { indexRange, intArg, isWord } from '../args.js';
 import type { CommandDef } from '../table.js';
-import { parseLexRange, parseScoreRange, rankRange, readZ, replyEntries, storeResult } from './common.js';
+import { parseLexRange, parseScoreRange, readZ, replyEntries, storeResult } from './common.js';
 
 type Kind = 'auto' | 'rank' | 'score' | 'lex';
 
@@ -71,7 +71,7 @@ function collect(z: ZSet, s: RangeSpec): Array<string | number> {
   const push = (m: string, sc: number): void => void out.push(m, sc);
   const size = z.size;
   if (s.kind === 'rank') {
-    const r = rankRange(s.start, s.end, size);
+    const r = indexRange(s.start, s.end, size);
     if (r === null) return out;
     const n = r[1] - r[0] + 1;
     z.walk(s.rev ? size - 1 - r[0] : r[0], n, s.rev, push);

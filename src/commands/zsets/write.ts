@@ -4,9 +4,9 @@
 import { Err, fail } from '../../errors.js';
 import type { Client } from '../../net/client.js';
 import { type ZLimits, ZSet } from '../../types/zset.js';
-import { intArg, isWord } from '../args.js';
+import { indexRange, intArg, isWord } from '../args.js';
 import type { CommandDef } from '../table.js';
-import { ZErr, deleteIfEmpty, parseLexRange, parseScoreRange, rankRange, scoreArg, writeZ, zlimits } from './common.js';
+import { ZErr, deleteIfEmpty, parseLexRange, parseScoreRange, scoreArg, writeZ, zlimits } from './common.js';
 
 const enum F {
   NX = 1,
@@ -153,7 +153,7 @@ function zremrangebyrank(c: Client, argv: string[]): void {
   const stop = intArg(argv[3]);
   const z = writeZ(c, argv[1]);
   if (z === undefined) return c.integer(0);
-  const r = rankRange(start, stop, z.size);
+  const r = indexRange(start, stop, z.size);
   if (r === null) return c.integer(0);
   removeSpan(c, argv, z, r[0], r[1] + 1, 'zremrangebyrank');
 }
