@@ -193,9 +193,14 @@ export class Server implements KeyspaceHost {
     return this.password !== '' && pass === this.password;
   }
 
-  /** The one place effects leave the executor: counted as dirty, fed to AOF/replicas. */
-  propagate(dbId: number, argv: string[]): void {
-    this.dirty++;
+  /**
+   * The one place effects leave the executor: fed to AOF/replicas and counted
+   * in `dirty` as `changes` (Redis counts changes, not commands: MSET of 10
+   * keys is 10, an expired key's DEL 0; rdb_changes_since_last_save and the
+   * save points read this count).
+   */
+  propagate(dbId: number, argv: string[], changes = 1): void {
+    this.dirty += changes;
     // Inside EXEC the effects are collected, then wrapped in MULTI/EXEC.
     if (this.propagationBuffer !== null) {
       this.propagationBuffer.push({ dbId, argv });
@@ -206,7 +211,8 @@ export class Server implements KeyspaceHost {
 
   keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
-    this.propagate(db.id, ['DEL', key]);
+    // An expired key's deletion is not a change Redis counts.
+    this.propagate(db.id, ['DEL', key], 0);
     this.keyChanged(db, key, 'x', 'expired');
   }
 

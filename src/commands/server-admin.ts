@@ -17,18 +17,27 @@ function flushMode(argv: string[]): void {
 // ones to the garbage collector: ASYNC's lazy free, so both modes behave alike.
 function flushdb(c: Client, argv: string[]): void {
   flushMode(argv);
+  const removed = c.db.size;
   c.db.clear();
-  c.server.propagate(c.db.id, ['FLUSHDB']);
+  // Redis counts the keys removed (an empty database: no change, still propagated).
+  c.server.propagate(c.db.id, ['FLUSHDB'], removed);
   c.ok();
 }
 
 // FLUSHALL [ASYNC | SYNC]
 function flushall(c: Client, argv: string[]): void {
   flushMode(argv);
-  for (const db of c.server.dbs) db.clear();
+  let removed = 0;
+  for (const db of c.server.dbs) {
+    removed += db.size;
+    db.clear();
+  }
+  // Redis counts the keys removed, then (with save points) the empty dump.rdb
+  // it writes resets the count: FLUSHALL itself adds nothing after the save.
+  c.server.dirty += removed;
   // A BGSAVE in progress is abandoned; with save points an empty dump.rdb is written.
   afterFlushall(c.server);
-  c.server.propagate(c.db.id, ['FLUSHALL']);
+  c.server.propagate(c.db.id, ['FLUSHALL'], 0);
   c.ok();
 }
 

@@ -255,7 +255,8 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
     db.set(argv[i], argv[i + 1]);
     c.server.keyChanged(db, argv[i], '$', 'set');
   }
-  c.server.propagate(db.id, argv);
+  // One change per pair, repeated keys included.
+  c.server.propagate(db.id, argv, (argv.length - 1) / 2);
   if (nx) c.integer(1);
   else c.ok();
 }

@@ -80,7 +80,7 @@ function del(c: Client, argv: string[]): void {
     c.server.keyChanged(db, key, 'g', 'del');
     n++;
   }
-  if (n > 0) c.server.propagate(db.id, argv);
+  if (n > 0) c.server.propagate(db.id, argv, n);
   c.integer(n);
 }
 
