@@ -38,6 +38,8 @@ const PREAMBLE = process.env.AOF_PREAMBLE ?? 'yes';
 const NODE_ARGS = (process.env.RESPITE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const OPS = (process.env.OPS ?? 'bgsave,bgrewriteaof').split(',') as Op[];
 const SKIP_LOAD = process.env.SKIP_LOAD === '1';
+/** SERVERS=respite measures only respite under load (profiling; the load phase still needs Redis's files). */
+const ONLY = process.env.SERVERS;
 
 type Name = 'redis' | 'respite';
 type Op = 'bgsave' | 'bgrewriteaof';
@@ -378,8 +380,9 @@ async function main(): Promise<void> {
   try {
     servers.push(await startServer('redis', PORT_BASE + 1, dirs.redis, preamble));
     servers.push(await startServer('respite', PORT_BASE + 2, dirs.respite, preamble));
+    const measured = servers.filter((s) => ONLY === undefined || ONLY === s.name || (s.name === 'redis' && !SKIP_LOAD));
     for (const s of servers) await waitReady(s);
-    for (const s of servers) {
+    for (const s of measured) {
       const empty = rssBytes(s.proc.pid!);
       const t = performance.now();
       await loadKeys(s.port, 0, KEYS, VALUE_SIZE);
@@ -391,6 +394,7 @@ async function main(): Promise<void> {
     const ctl: Record<Name, Conn> = { redis: await Conn.open(servers[0].port), respite: await Conn.open(servers[1].port) };
     for (const op of OPS) {
       for (const s of servers) {
+        if (ONLY !== undefined && ONLY !== s.name) continue;
         const r = await measureOp(s, ctl[s.name], op);
         results[s.name][op] = r;
         log(

@@ -38,7 +38,8 @@ export const enum Op {
 
 /** Bytes buffered before a write to the file. */
 const FLUSH_AT = 1 << 20;
-/** Written-out chunk buffers kept for reuse by a background writer. */
+/** A background writer's chunk buffers: this size (a record up to FLUSH_AT fits without growing), a few kept for reuse. */
+const CHUNK_BUFFER = 2 * FLUSH_AT;
 const SPARE_BUFFERS = 4;
 
 export interface RdbWriteOptions extends EncodeOptions {
@@ -141,9 +142,10 @@ export class RdbFileWriter {
     if (this.background) {
       // The chunk's buffer goes to the pool; serializing continues in a spare one.
       const whole = this.w.buf;
-      this.w.buf = this.spare.pop() ?? Buffer.allocUnsafe(whole.length);
+      this.w.buf = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BUFFER);
       this.w.reset();
-      this.queue(b, this.written, whole);
+      // A buffer grown for one huge value is not kept.
+      this.queue(b, this.written, whole.length === CHUNK_BUFFER ? whole : null);
       this.written += b.length;
       return;
     }

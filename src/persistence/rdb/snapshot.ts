@@ -105,7 +105,12 @@ export class SnapshotJob {
 
   /** Writes the trailer, waits for the queued writes, fsyncs off the main thread and closes; resolves with the file size. */
   finish(): Promise<number> {
-    this.out.finish();
+    try {
+      this.out.finish();
+    } catch (e) {
+      // An earlier background write failed: reported like any write error (the caller aborts).
+      return Promise.reject(e as Error);
+    }
     const fd = this.fd;
     this.fd = -1;
     const size = this.out.written;
