@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DiffEnv } from '../support/diff.js';
-import { collectPropagation, drainUntilPong } from '../support/effects.js';
+import { collectPropagation, collectNotifications } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
 
 describe('differential: RESTORE side effects', { skip: oracleSkip }, () => {
@@ -48,18 +48,8 @@ describe('differential: RESTORE side effects', { skip: oracleSkip }, () => {
   });
 
   it('raises the same keyspace notifications', async () => {
-    const sub = await env.connect();
-    await env.pair.same('FLUSHALL');
-    await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-    try {
-      await sub.same('PSUBSCRIBE', '__key*__:*');
-      await run();
-      const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
-      assert.ok(a.length > 5);
-      assert.deepEqual(b, a);
-    } finally {
-      await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', '');
-      sub.close();
-    }
+    const { ours, theirs } = await collectNotifications(env, run);
+    assert.ok(theirs.length > 5);
+    assert.deepEqual(ours, theirs);
   });
 });

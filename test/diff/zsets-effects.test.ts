@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiffEnv } from '../support/diff.js';
-import { collectPropagation, drainUntilPong } from '../support/effects.js';
+import { collectPropagation, collectNotifications } from '../support/effects.js';
 import { oracleSkip } from '../support/oracle.js';
 import { encodeCommand } from '../support/raw-client.js';
 
@@ -94,15 +94,10 @@ describe('differential: sorted-set side effects', { skip: oracleSkip }, () => {
   });
 
   it('raises the same keyspace notifications', async () => {
-    const sub = await env.connect();
-    await env.pair.same('FLUSHALL');
-    await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-    await sub.same('PSUBSCRIBE', '__key*__:*');
-    for (const c of SEQ) await env.pair.same(...c);
-    const [a, b] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
-    assert.ok(a.length > 20);
-    assert.deepEqual(b, a);
-    await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', '');
-    sub.close();
+    const { ours, theirs } = await collectNotifications(env, async () => {
+      for (const c of SEQ) await env.pair.same(...c);
+    });
+    assert.ok(theirs.length > 20);
+    assert.deepEqual(ours, theirs);
   });
 });

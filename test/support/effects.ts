@@ -28,6 +28,27 @@ export async function collectPropagation(env: DiffEnv, run: () => Promise<void>)
   }
 }
 
+/**
+ * Runs `run` with every keyspace notification on (KEA) and returns what a
+ * `__key*__:*` pattern subscriber received from each server. Both datasets
+ * are emptied first (before notifications are on); notifications are off
+ * again afterwards.
+ */
+export async function collectNotifications(env: DiffEnv, run: () => Promise<void>): Promise<{ ours: string[]; theirs: string[] }> {
+  const sub = await env.connect();
+  await env.pair.same('FLUSHALL');
+  await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+  try {
+    await sub.same('PSUBSCRIBE', '__key*__:*');
+    await run();
+    const [theirs, ours] = await Promise.all([drainUntilPong(sub.redis), drainUntilPong(sub.respite)]);
+    return { ours, theirs };
+  } finally {
+    await env.pair.same('CONFIG', 'SET', 'notify-keyspace-events', '');
+    sub.close();
+  }
+}
+
 const PONG_IN_SUBSCRIBE_MODE = '*2\r\n$4\r\npong\r\n$0\r\n\r\n';
 
 /**
