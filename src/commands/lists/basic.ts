@@ -28,7 +28,8 @@ function push(c: Client, argv: string[], end: End, onlyExisting: boolean): void 
   }
   c.server.keyChanged(db, key, 'l', end === 'head' ? 'lpush' : 'rpush');
   c.server.blocking.signalReady(db, key);
-  c.server.propagate(db.id, argv);
+  // One change per element pushed.
+  c.server.propagate(db.id, argv, argv.length - 2);
   c.integer(list.length);
 }
 
@@ -45,7 +46,7 @@ function pop(c: Client, argv: string[], end: End): void {
   if (hasCount && count === 0) return c.array(0);
   const items = popMany(list, end, count);
   popped(c, key, list, end);
-  c.server.propagate(c.db.id, argv);
+  c.server.propagate(c.db.id, argv, items.length);
   if (hasCount) c.bulks(items);
   else c.bulk(items[0]);
 }
@@ -121,7 +122,7 @@ function lrem(c: Client, argv: string[]): void {
   if (removed > 0) {
     c.server.keyChanged(c.db, key, 'l', 'lrem');
     deleteIfEmpty(c, key, list);
-    c.server.propagate(c.db.id, argv);
+    c.server.propagate(c.db.id, argv, removed);
   }
   c.integer(removed);
 }
@@ -143,7 +144,7 @@ function ltrim(c: Client, argv: string[]): void {
   // unconditionally but only counts (and propagates) actual removals.
   c.server.keyChanged(c.db, key, 'l', 'ltrim');
   deleteIfEmpty(c, key, list);
-  if (dropHead + dropTail > 0) c.server.propagate(c.db.id, argv);
+  if (dropHead + dropTail > 0) c.server.propagate(c.db.id, argv, dropHead + dropTail);
   c.ok();
 }
 

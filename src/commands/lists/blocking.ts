@@ -37,8 +37,8 @@ function bpop(c: Client, argv: string[], end: End): void {
   serveOrBlock(c, { argv, keys: argv.slice(1, -1), timeoutMs }, lists, (key, list) => {
     const v = (end === 'head' ? list.popHead() : list.popTail())!;
     popped(c, key, list, end);
-    // Propagated as the non-blocking pop it amounted to.
-    c.server.propagate(c.db.id, [end === 'head' ? 'LPOP' : 'RPOP', key]);
+    // Propagated as the non-blocking pop it amounted to; counted only when served at once.
+    c.server.propagate(c.db.id, [end === 'head' ? 'LPOP' : 'RPOP', key], wokenChanges(c));
     c.array(2);
     c.bulk(key);
     c.bulk(v);
@@ -59,7 +59,16 @@ function bmove(c: Client, argv: string[], from: End, to: End, timeoutMs: number,
   // bulk there, and its timeout path answers every list wait with a null array.
   const call = { argv, keys: [argv[1]], timeoutMs, inExec: (cl: Client) => cl.nil() };
   // A destination of another type ends the wait with WRONGTYPE (thrown by the lookup).
-  serveOrBlock(c, call, lists, (_key, src) => lmoveFrom(c, src, argv, from, to, effect));
+  serveOrBlock(c, call, lists, (_key, src) => lmoveFrom(c, src, argv, from, to, effect, wokenChanges(c)));
+}
+
+/**
+ * Why: Redis 7.0 counts a BLPOP/BRPOP/BLMOVE served at once as one change,
+ * but serves a woken client outside the command (the pop is propagated, not
+ * counted); BLMPOP goes through its counting pop both ways.
+ */
+function wokenChanges(c: Client): number {
+  return c.server.blocking.servingKey === null ? 1 : 0;
 }
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout

@@ -23,11 +23,11 @@ export function moveOne(c: Client, srcKey: string, src: ListValue, dstKey: strin
   return v;
 }
 
-/** LMOVE/RPOPLPUSH on an existing source; `effect` is what gets propagated. */
-export function lmoveFrom(c: Client, src: ListValue, argv: string[], from: End, to: End, effect: string[]): void {
+/** LMOVE/RPOPLPUSH on an existing source; `effect` is what gets propagated, counted as `changes`. */
+export function lmoveFrom(c: Client, src: ListValue, argv: string[], from: End, to: End, effect: string[], changes = 1): void {
   const dst = writeList(c, argv[2]);
   const v = moveOne(c, argv[1], src, argv[2], dst, from, to);
-  c.server.propagate(c.db.id, effect);
+  c.server.propagate(c.db.id, effect, changes);
   c.bulk(v);
 }
 
@@ -78,7 +78,7 @@ export function parseMpop(argv: string[], at: number): MpopArgs {
 export function mpopFrom(c: Client, key: string, list: ListValue, end: End, count: number): void {
   const items = popMany(list, end, count);
   popped(c, key, list, end);
-  c.server.propagate(c.db.id, [end === 'head' ? 'LPOP' : 'RPOP', key, String(items.length)]);
+  c.server.propagate(c.db.id, [end === 'head' ? 'LPOP' : 'RPOP', key, String(items.length)], items.length);
   c.array(2);
   c.bulk(key);
   c.bulks(items);
