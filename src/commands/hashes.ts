@@ -59,7 +59,8 @@ function setPairs(c: Client, argv: string[], name: string): number {
   for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i], argv[i + 1], lim)) added++;
   if (created) c.db.set(key, h, true);
   c.server.keyChanged(c.db, key, 'h', 'hset');
-  c.server.propagate(c.db.id, argv);
+  // One change per field written, new or not.
+  c.server.propagate(c.db.id, argv, (argv.length - 2) / 2);
   return added;
 }
 
@@ -131,7 +132,7 @@ function hdel(c: Client, argv: string[]): void {
   if (deleted > 0) {
     c.server.keyChanged(c.db, key, 'h', 'hdel');
     if (emptied) c.server.keyChanged(c.db, key, 'g', 'del');
-    c.server.propagate(c.db.id, argv);
+    c.server.propagate(c.db.id, argv, deleted);
   }
   c.integer(deleted);
 }
