@@ -62,7 +62,7 @@ function sadd(c: Client, argv: string[]): void {
   if (existing === undefined) c.db.set(key, s, true);
   if (added > 0) {
     c.server.keyChanged(c.db, key, 's', 'sadd');
-    c.server.propagate(c.db.id, argv);
+    c.server.propagate(c.db.id, argv, added);
   }
   c.integer(added);
 }
@@ -78,7 +78,7 @@ function srem(c: Client, argv: string[]): void {
   if (removed > 0) {
     c.server.keyChanged(c.db, key, 's', 'srem');
     dropIfEmpty(c, key, s!);
-    c.server.propagate(c.db.id, argv);
+    c.server.propagate(c.db.id, argv, removed);
   }
   c.integer(removed);
 }
@@ -134,8 +134,10 @@ function smove(c: Client, argv: string[]): void {
   dropIfEmpty(c, srcKey, from);
   const dst = to ?? SetValue.forMember(member);
   if (to === undefined) c.db.set(dstKey, dst, true);
-  if (dst.add(member, intsetMax(c))) c.server.keyChanged(c.db, dstKey, 's', 'sadd');
-  c.server.propagate(c.db.id, argv);
+  // Two changes (removed, added), one when the destination had the member.
+  const added = dst.add(member, intsetMax(c));
+  if (added) c.server.keyChanged(c.db, dstKey, 's', 'sadd');
+  c.server.propagate(c.db.id, argv, added ? 2 : 1);
   c.integer(1);
 }
 
@@ -164,9 +166,10 @@ const SPOP_MOVE_STRATEGY_MUL = 5;
 function propagateAll(c: Client, cmds: string[][]): void {
   const server = c.server;
   const wrap = cmds.length > 1 && server.propagationBuffer === null;
-  if (wrap) server.propagate(-1, ['MULTI']);
+  // Each effect is one change; the wrappers are none.
+  if (wrap) server.propagate(-1, ['MULTI'], 0);
   for (const argv of cmds) server.propagate(c.db.id, argv);
-  if (wrap) server.propagate(-1, ['EXEC']);
+  if (wrap) server.propagate(-1, ['EXEC'], 0);
 }
 
 // SPOP key [count]
@@ -203,7 +206,8 @@ function spopCount(c: Client, argv: string[]): void {
     const all = s.members();
     c.db.delete(key);
     c.server.keyChanged(c.db, key, 'g', 'del');
-    c.server.propagate(c.db.id, ['DEL', key]);
+    // Popping everything is propagated as one DEL but counts every member.
+    c.server.propagate(c.db.id, ['DEL', key], all.length);
     c.set(all.length);
     for (const m of all) c.bulk(m);
     return;
