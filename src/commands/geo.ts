@@ -352,7 +352,8 @@ function runSearch(c: Client, argv: string[], z: ZSet | undefined, a: SearchArgs
     const pairs: Array<[string, number]> = [];
     for (let i = 0; i < n; i++) pairs.push([points[i].member, a.storeDist ? points[i].dist / conv : points[i].score]);
     const event = argv[0].toLowerCase().startsWith('geosearch') ? 'geosearchstore' : 'georadiusstore';
-    storeResult(c, a.store, pairs, event, argv);
+    // Why: Redis counts one change per member stored here (ZUNIONSTORE and the like count one).
+    storeResult(c, a.store, pairs, event, argv, pairs.length);
     return;
   }
   replyPoints(c, points, n, a);

@@ -145,15 +145,16 @@ export function deleteIfEmpty(c: Client, key: string, z: ZSet): void {
 /**
  * Stores a freshly built result at `dst` (replacing any value), or deletes
  * `dst` when the result is empty, as ZUNIONSTORE/ZRANGESTORE do. Replies the
- * result's size.
+ * result's size. A store counts as `changes` (GEO*STORE: one per member),
+ * a deletion as one.
  */
-export function storeResult(c: Client, dst: string, pairs: Array<[string, number]>, event: string, argv: string[]): void {
+export function storeResult(c: Client, dst: string, pairs: Array<[string, number]>, event: string, argv: string[], changes = 1): void {
   const db = c.db;
   if (pairs.length !== 0) {
     db.set(dst, ZSet.build(pairs, zlimits(c)));
     c.server.keyChanged(db, dst, 'z', event);
     c.server.blocking.signalReady(db, dst);
-    c.server.propagate(db.id, argv);
+    c.server.propagate(db.id, argv, changes);
   } else if (db.delete(dst)) {
     c.server.keyChanged(db, dst, 'g', 'del');
     c.server.propagate(db.id, argv);

@@ -76,7 +76,7 @@ function zpop(c: Client, argv: string[], max: boolean): void {
   })();
   if (z === undefined || count === 0) return c.array(0);
   const popped = popEntries(c, argv[1], z, count, max);
-  c.server.propagate(c.db.id, argv);
+  c.server.propagate(c.db.id, argv, popped.length >> 1);
   // Why: RESP3 nests pairs only when a count was given; RESP2 is always flat.
   replyPopped(c, popped, argv.length > 2 && c.resp === 3);
 }
@@ -112,7 +112,7 @@ function parseMpop(argv: string[], numIdx: number): MpopArgs {
 function serveMpop(c: Client, key: string, z: ZSet, a: MpopArgs): void {
   const popped = popEntries(c, key, z, a.count, a.max);
   // Why: Redis 7.0 propagates the number of entries actually popped, not the COUNT asked.
-  c.server.propagate(c.db.id, [a.max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(popped.length >> 1)]);
+  c.server.propagate(c.db.id, [a.max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(popped.length >> 1)], popped.length >> 1);
   c.array(2);
   c.bulk(key);
   replyPopped(c, popped, true);

@@ -85,7 +85,7 @@ function zaddGeneric(c: Client, argv: string[], key: string, flags: number, pair
   if (res.added || res.updated) {
     c.server.keyChanged(db, key, 'z', flags & F.INCR ? 'zincr' : 'zadd');
     if (res.added) c.server.blocking.signalReady(db, key);
-    c.server.propagate(db.id, argv);
+    c.server.propagate(db.id, argv, res.added + res.updated);
   }
   if (flags & F.INCR) {
     if (res.processed) c.double(res.score);
@@ -130,7 +130,7 @@ function zrem(c: Client, argv: string[]): void {
   if (removed) {
     c.server.keyChanged(c.db, key, 'z', 'zrem');
     deleteIfEmpty(c, key, z);
-    c.server.propagate(c.db.id, argv);
+    c.server.propagate(c.db.id, argv, removed);
   }
   c.integer(removed);
 }
@@ -142,7 +142,7 @@ function removeSpan(c: Client, argv: string[], z: ZSet, start: number, end: numb
     const key = argv[1];
     c.server.keyChanged(c.db, key, 'z', event);
     deleteIfEmpty(c, key, z);
-    c.server.propagate(c.db.id, argv);
+    c.server.propagate(c.db.id, argv, removed);
   }
   c.integer(removed);
 }
