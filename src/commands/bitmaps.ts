@@ -385,7 +385,8 @@ function readField(s: string | Bytes | undefined, f: FieldCommand): bigint {
 }
 
 /** Applies a SET/INCRBY; returns the reply value or null (FAIL overflow). */
-function writeField(dst: Bytes, f: FieldCommand): bigint | null {
+/** Applies one SET/INCRBY: [its reply, whether the field's value changed], or null when OVERFLOW FAIL refused it. */
+function writeField(dst: Bytes, f: FieldCommand): [bigint, boolean] | null {
   const byte = Math.floor(f.offset / 8);
   const rel = f.offset - byte * 8;
   const win = fieldWindow(dst, byte);
@@ -399,7 +400,7 @@ function writeField(dst: Bytes, f: FieldCommand): bigint | null {
   if (next === null) return null;
   setBits(win, rel, f.bits, next);
   for (let i = 0; i < 9 && byte + i < dst.length; i++) if (win[i] !== dst.byteAt(byte + i)) dst.setByte(byte + i, win[i]);
-  return f.op === FieldOp.INCRBY ? next : old;
+  return [f.op === FieldOp.INCRBY ? next : old, next !== old];
 }
 
 /** BITFIELD and BITFIELD_RO. */
@@ -416,24 +417,35 @@ function bitfieldGeneric(c: Client, argv: string[], readOnly: boolean): void {
     return;
   }
   if (readOnly) fail('ERR BITFIELD_RO only supports the GET subcommand');
-  const old = peekString(c, key) ?? '';
+  const existing = peekString(c, key);
+  const old = existing ?? '';
   const len = Math.max(old.length, Math.floor(highest / 8) + 1);
+  // Why: Redis 7.0 counts a write only if it changed the field's value, or
+  // if the string was created or grown (then every write counts).
+  const grown = existing === undefined || len > old.length;
   checkLength(len);
   const bytes = writableBytes(c, key, old, len);
   c.array(ops.length);
   let changes = 0;
   for (const f of ops) {
-    const r = f.op === FieldOp.GET ? readField(bytes, f) : writeField(bytes, f);
-    if (r === null) c.nil();
-    else c.integer(r);
-    if (r !== null && f.op !== FieldOp.GET) changes++;
+    if (f.op === FieldOp.GET) {
+      c.integer(readField(bytes, f));
+      continue;
+    }
+    const r = writeField(bytes, f);
+    if (r === null) {
+      c.nil();
+      continue;
+    }
+    c.integer(r[0]);
+    if (grown || r[1]) changes++;
   }
   // Why: the key is created or grown even when OVERFLOW FAIL refused every
   // write, but then Redis 7.0 signals, notifies and propagates nothing.
   storeRaw(c, key, bytesValue(bytes));
   if (changes === 0) return;
   c.server.keyChanged(c.db, key, '$', 'setbit');
-  c.server.propagate(c.db.id, argv);
+  c.server.propagate(c.db.id, argv, changes);
 }
 
 // BITFIELD key [GET encoding offset | [OVERFLOW WRAP | SAT | FAIL] SET encoding offset value | INCRBY encoding offset increment ...]

@@ -78,7 +78,8 @@ function pfadd(c: Client, argv: string[]): void {
     invalidateCache(h);
     storeHll(c, key, hllToString(h));
     c.server.keyChanged(c.db, key, '$', 'pfadd');
-    c.server.propagate(c.db.id, argv);
+    // One change per register raised, plus one for a new key.
+    c.server.propagate(c.db.id, argv, updated);
   } else noteEncoding(c.db, key, old!, 'raw'); // unshared for writing all the same
   c.integer(updated > 0 ? 1 : 0);
 }
