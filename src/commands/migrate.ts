@@ -242,7 +242,7 @@ function migrate(c: Client, argv: string[]): void {
       moved.push(sent[j]);
     }
   }
-  if (moved.length > 0) c.server.propagate(db.id, ['DEL', ...moved]);
+  if (moved.length > 0) c.server.propagate(db.id, ['DEL', ...moved], moved.length);
   if (error !== null) c.error(error);
   else if (out.socketError) c.error('IOERR error or timeout reading to target instance');
   else c.ok();

@@ -278,7 +278,8 @@ function storeSorted(c: Client, argv: string[], dst: string, elems: string[], ge
     db.set(dst, ListValue.fromArray(out));
     c.server.keyChanged(db, dst, 'l', 'sortstore');
     c.server.blocking.signalReady(db, dst);
-    c.server.propagate(db.id, argv);
+    // One change per element stored (a deleted destination is one).
+    c.server.propagate(db.id, argv, out.length);
   } else if (db.delete(dst)) {
     c.server.keyChanged(db, dst, 'g', 'del');
     c.server.propagate(db.id, argv);
