@@ -6,6 +6,9 @@
  * that count. Both servers run with `save ''` except the save-point test.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DiffEnv, type Pair } from '../support/diff.js';
 import type { RawClient } from '../support/raw-client.js';
@@ -537,11 +540,27 @@ function randomWrite(rng: Rng): string[] {
 
 describe('differential: save points count changes', { skip: oracleSkip }, () => {
   let env: DiffEnv;
+  // Both servers save into this directory (never the working directory).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'respite-dirty-'));
   before(async () => {
-    env = await DiffEnv.start();
+    env = await DiffEnv.start({ dir });
     observer = await env.connect();
   });
-  after(() => env.stop());
+  after(async () => {
+    await env.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Polls both counts until both are 0 (a save happened) or `ms` pass; returns the last counts. */
+  async function savedWithin(ms: number): Promise<[number, number]> {
+    const deadline = Date.now() + ms;
+    let last = await counts();
+    while (Date.now() < deadline && !(last[0] === 0 && last[1] === 0)) {
+      await sleep(50);
+      last = await counts();
+    }
+    return last;
+  }
 
   it('"save 1 5" fires after an MSET of 5 keys, not after 4 changes', async () => {
     const p = env.pair;
@@ -557,14 +576,11 @@ describe('differential: save points count changes', { skip: oracleSkip }, () => 
     assert.equal(r4, 4, 'redis must not save with 4 changes');
     assert.equal(s4, r4);
     await p.same('MSET', 'e', '5');
-    const deadline = Date.now() + 3000;
-    let done: [number, number] = [-1, -1];
-    while (Date.now() < deadline) {
-      done = await counts();
-      if (done[0] === 0 && done[1] === 0) break;
-      await sleep(50);
-    }
-    assert.deepEqual(done, [0, 0], 'both save once the fifth change is made');
+    assert.deepEqual(await savedWithin(3000), [0, 0], 'both save once the fifth change is made');
+    // One MSET of five keys is five changes: enough on its own.
+    await p.same('MSET', 'f', '1', 'g', '2', 'h', '3', 'i', '4', 'j', '5');
+    assert.deepEqual(await counts(), [5, 5]);
+    assert.deepEqual(await savedWithin(3000), [0, 0], 'both save after MSET of 5 keys');
     await p.same('CONFIG', 'SET', 'save', '');
   });
 });
