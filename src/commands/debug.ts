@@ -143,12 +143,21 @@ function populate(c: Client, argv: string[]): void {
   // The usual benchmark set-up (an empty database, names short enough not to
   // be cut) cannot meet an existing key or a duplicate: skip the lookups.
   const fresh = db.size === 0 && prefix.length + String(count - 1).length <= POPULATE_KEY_MAX;
+  // A BGSAVE or AOF rewrite in progress must not see keys added after its
+  // point in time; the dispatch gate could not name them (DEBUG has no key specs).
+  const snapshotting = server.beforeWrite !== null || server.snapshotBeforeWrite !== null;
+  const setCmd = server.commands.get('set')!;
   for (let j = 0; j < count; j++) {
     let key = prefix + j;
     if (!fresh) {
       if (key.length > POPULATE_KEY_MAX) key = key.slice(0, POPULATE_KEY_MAX);
       // A write lookup: a logically expired key is removed first, then replaced.
       if (db.peek(key) !== undefined) continue;
+    }
+    if (snapshotting) {
+      const argv = ['SET', key, ''];
+      server.beforeWrite?.(c, setCmd, argv);
+      server.snapshotBeforeWrite?.(c, setCmd, argv);
     }
     if (padded === null) db.set(key, 'value:' + j);
     else {

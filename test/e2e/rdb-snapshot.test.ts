@@ -98,4 +98,31 @@ describe('BGSAVE point-in-time snapshot', () => {
       }
     });
   }
+
+  it('keys DEBUG POPULATE adds during the save stay out of the file (DEBUG names no keys to the gate)', async () => {
+    const dir = tempDir('respite-snap-');
+    const srv = await startServer({ dir, 'enable-debug-command': 'yes' });
+    const c = await RawClient.connect(srv.port, srv.host);
+    try {
+      assert.equal(await c.call('DEBUG', 'POPULATE', '50000', 'old'), '+OK\r\n');
+      assert.equal(await c.call('BGSAVE'), '+Background saving started\r\n');
+      assert.notEqual(rdbState(srv.server).job, null, 'the save finished before POPULATE ran');
+      assert.equal(await c.call('DEBUG', 'POPULATE', '20000', 'new'), '+OK\r\n');
+      while (rdbState(srv.server).job !== null) await new Promise((r) => setTimeout(r, 20));
+      for (let k = 0; k < 100 && !fs.existsSync(path.join(dir, 'dump.rdb')); k++) await new Promise((r) => setTimeout(r, 20));
+      const again = await startServer({ dir });
+      const c2 = await RawClient.connect(again.port, again.host);
+      try {
+        assert.equal(await c2.call('DBSIZE'), ':50000\r\n');
+        assert.equal(await c2.call('EXISTS', 'new:0', 'new:19999', 'old:0', 'old:49999'), ':2\r\n');
+      } finally {
+        c2.close();
+        await again.close();
+      }
+    } finally {
+      c.close();
+      await srv.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
