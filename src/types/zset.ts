@@ -57,19 +57,37 @@ export class ZSet implements ObjectValue {
 
   /** Builds a set from distinct (member, score) pairs, choosing the encoding as Redis does for fresh results. */
   static build(pairs: Array<[string, number]>, lim: ZLimits): ZSet {
+    return ZSet.make(pairs, lim, false)!;
+  }
+
+  /**
+   * Like {@link build} for pairs from outside (RDB, RESTORE) that may repeat
+   * a member: null if one does. The check rides on indexing the members, so a
+   * big set needs no separate Set of them.
+   */
+  static buildDistinct(pairs: Array<[string, number]>, lim: ZLimits): ZSet | null {
+    return ZSet.make(pairs, lim, true);
+  }
+
+  private static make(pairs: Array<[string, number]>, lim: ZLimits, check: boolean): ZSet | null {
     const z = new ZSet();
     let maxLen = 0;
     for (const [m] of pairs) if (m.length > maxLen) maxLen = m.length;
     if (pairs.length <= lim.entries && maxLen <= lim.value) {
+      if (check && new Set(pairs.map(([m]) => m)).size !== pairs.length) return null;
       pairs.sort((a, b) => (before(a[1], a[0], b[1], b[0]) ? -1 : 1));
       const lp = z.lp!;
       for (const [m, s] of pairs) lp.push(m, s === 0 ? 0 : s);
-    } else z.buildSkiplist(pairs);
+    } else if (!z.buildSkiplist(pairs) && check) return null;
     return z;
   }
 
-  /** Switches an empty listpack set to a skiplist holding `pairs`, built in O(N) once they are sorted. */
-  private buildSkiplist(pairs: Array<[string, number]>): void {
+  /**
+   * Switches an empty listpack set to a skiplist holding `pairs`, built in
+   * O(N) once they are sorted. Returns false if a member repeats (the set is
+   * then unusable).
+   */
+  private buildSkiplist(pairs: Array<[string, number]>): boolean {
     const n = pairs.length;
     let asc = true;
     let desc = true;
@@ -82,16 +100,18 @@ export class ZSet implements ObjectValue {
     // Why: an RDB holds a skiplist from the highest score down, so loads arrive descending.
     if (!asc && desc) pairs.reverse();
     else if (!asc) pairs.sort((a, b) => (before(a[1], a[0], b[1], b[0]) ? -1 : 1));
-    this.adopt(SkipList.fromSorted(n, (i) => pairs[i][1], (i) => pairs[i][0]));
+    return this.adopt(SkipList.fromSorted(n, (i) => pairs[i][1], (i) => pairs[i][0]));
   }
 
-  /** Takes `sl` as this set's skiplist encoding and indexes its members. */
-  private adopt(sl: SkipList): void {
+  /** Takes `sl` as this set's skiplist encoding and indexes its members; false if a member repeats. */
+  private adopt(sl: SkipList): boolean {
     const dict = new Dict<number>();
-    for (let x = sl.next(sl.head); x !== NIL; x = sl.next(x)) dict.set(sl.memberOf(x), x);
+    let distinct = true;
+    for (let x = sl.next(sl.head); x !== NIL; x = sl.next(x)) if (!dict.set(sl.memberOf(x), x)) distinct = false;
     this.lp = null;
     this.sl = sl;
     this.dict = dict;
+    return distinct;
   }
 
   /** The member's score, or undefined. */

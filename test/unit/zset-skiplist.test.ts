@@ -94,4 +94,18 @@ describe('ZSet skiplist encoding at size', () => {
       check(z, model, r, `seed ${seed}`);
     }
   });
+
+  it('buildDistinct rejects a repeated member in either encoding, and accepts distinct ones', () => {
+    const small: Array<[string, number]> = [
+      ['a', 1],
+      ['b', 2],
+      ['a', 3],
+    ];
+    assert.equal(ZSet.buildDistinct(small, LIM), null);
+    const big: Array<[string, number]> = Array.from({ length: 1000 }, (_, i) => [`m${i}`, i]);
+    assert.equal(ZSet.buildDistinct(big.slice(), LIM)?.size, 1000);
+    // Same member, different scores: not adjacent after sorting.
+    assert.equal(ZSet.buildDistinct([...big, ['m5', 999.5]], LIM), null);
+    assert.equal(ZSet.buildDistinct([...big, ['m5', 5]], LIM), null);
+  });
 });
