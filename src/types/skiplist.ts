@@ -200,7 +200,8 @@ export class SkipList {
   }
 
   private grow(min: number): void {
-    let slots = Math.max(min, this.i32.length * 2);
+    // 1.5x rather than 2x: at 10M nodes the arena is ~350 MB, so less slack and a smaller copy peak.
+    let slots = Math.max(min, Math.ceil(this.i32.length * 1.5));
     slots += slots & 1;
     const buf = new ArrayBuffer(slots * 4);
     const i32 = new Int32Array(buf);
