@@ -218,7 +218,9 @@ export class AofManager {
     const hadIncr = m.incrs.length > 0;
     if (m.base === null && !hadIncr) {
       // Why: Redis 7.0 writes a base file of the dataset on a start with no AOF yet.
-      const format = baseFormat(this.server);
+      let format = baseFormat(this.server);
+      // Stepped to the end right here: its chunks must be written before the manifest names the file.
+      if (format.kind === 'rdb') format = { ...format, rdb: { ...format.rdb, syncWrites: true } };
       const name = baseFileName(this.fileName, ++m.baseSeq, format.kind === 'rdb');
       const job = new RewriteJob(this.server.dbs, path.join(this.dirPath, name), format);
       while (!job.step(1000));

@@ -49,6 +49,12 @@ export interface RdbWriteOptions extends EncodeOptions {
   aofBase?: boolean;
   /** The server's access clock: keys get IDLE (*-lru policy) or FREQ (*-lfu) records. */
   access?: AccessClock;
+  /**
+   * A snapshot job stepped to completion without yielding to the event loop
+   * (the AOF base written at start-up) writes each chunk at once instead of
+   * through the pool, whose writes could not complete before it returns.
+   */
+  syncWrites?: boolean;
 }
 
 /**
@@ -67,6 +73,7 @@ export class RdbFileWriter {
   backlog = 0;
   private error: Error | null = null;
   private readonly spare: Buffer[] = [];
+  private readonly pending: Array<{ b: Buffer; pos: number; whole: Buffer | null }> = [];
   private idle: Array<() => void> = [];
   private closeWhenIdle = false;
 
@@ -158,12 +165,28 @@ export class RdbFileWriter {
   /** Writes `b` at `pos` in the pool (again for the rest after a short write); `whole` is recycled after. */
   private queue(b: Buffer, pos: number, whole: Buffer | null): void {
     this.backlog += b.length;
+    this.pending.push({ b, pos, whole });
+    if (this.pending.length === 1) this.writeNext();
+  }
+
+  /**
+   * One write in the pool at a time: more would only keep more threads busy
+   * (competing with V8's GC helpers on a small machine), not the disk faster.
+   */
+  private writeNext(): void {
+    const { b, pos, whole } = this.pending[0];
     fs.write(this.fd, b, 0, b.length, pos, (err, n) => {
+      if (err === null && n < b.length) {
+        this.backlog -= n;
+        this.pending[0] = { b: b.subarray(n), pos: pos + n, whole };
+        return this.writeNext();
+      }
       this.backlog -= b.length;
-      if (err === null && n < b.length) return this.queue(b.subarray(n), pos + n, whole);
+      this.pending.shift();
       if (err !== null && this.error === null) this.error = err;
       if (whole !== null && this.spare.length < SPARE_BUFFERS) this.spare.push(whole);
-      if (this.backlog === 0) this.becameIdle();
+      if (this.pending.length > 0) this.writeNext();
+      else this.becameIdle();
     });
   }
 

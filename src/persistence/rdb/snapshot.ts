@@ -46,7 +46,7 @@ export class SnapshotJob {
     usedMem: number,
   ) {
     this.fd = fs.openSync(tempPath, 'w', 0o644);
-    this.out = new RdbFileWriter(this.fd, opts, true);
+    this.out = new RdbFileWriter(this.fd, opts, opts.syncWrites !== true);
     this.out.header(usedMem, Math.floor(Date.now() / 1000));
     this.scan = new PointInTimeScan(dbs, (db, key, v, expireAt) => this.emit(db, key, v, expireAt));
   }
