@@ -70,6 +70,9 @@ function reverseIncrement(cursor: number, mask: number): number {
   return reverseBits32(v);
 }
 
+/** expand() never pre-sizes beyond this many buckets (a bogus RESIZEDB must not allocate gigabytes). */
+const MAX_EXPAND = 1 << 27;
+
 // Why `any[]`: a chunk mixes keys (strings), values (V) and small integers;
 // one generic array keeps an entry's four slots on one cache line.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -285,6 +288,20 @@ export class Dict<V> {
       e = next;
     }
     return false;
+  }
+
+  /**
+   * Sizes an empty dictionary's bucket table for `n` entries at once, as
+   * Redis's dictExpand does on an RDB's RESIZEDB, so a load does not rehash
+   * its way up through every doubling.
+   */
+  expand(n: number): void {
+    if (this.count !== 0 || this.old !== null) return;
+    let size = this.table.length;
+    while (size < n && size < MAX_EXPAND) size *= 2;
+    if (size === this.table.length) return;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
   }
 
   clear(): void {

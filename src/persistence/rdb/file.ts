@@ -305,10 +305,14 @@ function readRecords(r: ByteReader, dbs: readonly Database[], o: RdbLoadOptions,
         db = dbs[id];
         continue;
       }
-      case Op.RESIZEDB:
-        r.len();
-        r.len();
+      case Op.RESIZEDB: {
+        // Like Redis's dictExpand: the tables are sized once instead of doubling their way up
+        // (never for more keys than the rest of the file could hold, at 4+ bytes each).
+        const room = (r.end - r.pos) / 4;
+        db.dict.expand(Math.min(r.len(), room));
+        db.expires.expand(Math.min(r.len(), room));
         continue;
+      }
       case Op.EXPIRETIME_MS:
         expire = Number(r.take(8).readBigInt64LE(0));
         continue;
