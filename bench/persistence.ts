@@ -36,7 +36,8 @@ const VALUE_SIZE = Number(process.env.VALUE_SIZE ?? 16);
 const PREAMBLE = process.env.AOF_PREAMBLE ?? 'yes';
 /** Extra node flags for respite (e.g. RESPITE_NODE_ARGS=--cpu-prof). */
 const NODE_ARGS = (process.env.RESPITE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const OPS = (process.env.OPS ?? 'bgsave,bgrewriteaof').split(',') as Op[];
+/** OPS=bgsave (or none: only the load times, with SERVERS=redis to skip filling respite). */
+const OPS = (process.env.OPS ?? 'bgsave,bgrewriteaof').split(',').filter((o) => o === 'bgsave' || o === 'bgrewriteaof') as Op[];
 const SKIP_LOAD = process.env.SKIP_LOAD === '1';
 /** SERVERS=respite measures only respite under load (profiling; the load phase still needs Redis's files). */
 const ONLY = process.env.SERVERS;
