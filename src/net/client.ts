@@ -48,6 +48,8 @@ export class Client extends ReplyWriter {
   postponed: string[] | null = null;
   /** True while EXEC (or a script) runs this client's commands: blocking commands must not block. */
   inExec = false;
+  /** In the server's list of clients to flush at the end of this event-loop turn. */
+  writeQueued = false;
   /** Set when the connection must close once pending replies are written. */
   closeAfterReply = false;
   closed = false;
@@ -100,6 +102,12 @@ export class Client extends ReplyWriter {
     this.processInput();
   }
 
+  /** onData for a chunk in a buffer that is reused once this returns (see socket-reads.ts). */
+  onBorrowedData(chunk: Buffer): void {
+    this.onData(chunk);
+    this.parser.release(chunk);
+  }
+
   /** Executes complete commands until input runs out or the client must stop. */
   processInput(): void {
     try {
@@ -119,7 +127,7 @@ export class Client extends ReplyWriter {
       this.closeAfterReply = true;
     }
     this.server.endTiming();
-    this.flush();
+    this.server.queueWrite(this);
   }
 
   /** Writes pending replies in one socket write; closes if asked to. */

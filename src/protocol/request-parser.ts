@@ -56,6 +56,16 @@ export class RequestParser {
     this.pos = 0;
   }
 
+  /**
+   * The chunk last fed is about to be reused by its owner (a shared read
+   * buffer): keeps a private copy of the bytes not yet consumed.
+   */
+  release(chunk: Buffer): void {
+    if (this.buf.buffer !== chunk.buffer) return;
+    this.buf = this.pos >= this.buf.length ? EMPTY : (Buffer.from(this.buf.subarray(this.pos)) as Latin1Buffer);
+    this.pos = 0;
+  }
+
   /** Bytes received but not yet turned into a command (Redis's query buffer). */
   get pendingBytes(): number {
     return this.buf.length - this.pos + this.bigFilled;

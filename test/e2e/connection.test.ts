@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { encodeCommand, RawClient } from '../support/raw-client.js';
+import { Rng } from '../support/random.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -228,5 +229,70 @@ describe('e2e: QUIT and query buffer limit', () => {
     assert.ok(await c.waitClosed(3000), 'client was not closed');
     assert.equal(c.pending(), '');
     assert.ok((await pingMs(srv.port)) < 1000);
+  });
+});
+
+describe('e2e: many clients sending commands in interleaved fragments', () => {
+  let srv: RunningServer;
+  before(async () => {
+    srv = await startServer();
+  });
+  after(() => srv.close());
+
+  // Every socket reads into one shared buffer (src/net/socket-reads.ts): a
+  // client's unfinished command must survive other clients' reads.
+  it('every client gets exactly its own replies, in order', async () => {
+    const rng = new Rng(20261207);
+    const clients = await Promise.all(Array.from({ length: 16 }, () => RawClient.connect(srv.port)));
+    const sends: Promise<void>[] = [];
+    const expected: string[] = [];
+    for (let i = 0; i < clients.length; i++) {
+      const key = `frag:${i}`;
+      let value = '';
+      let wire = '';
+      let replies = '';
+      for (let j = 0; j < 40; j++) {
+        // Sizes on both sides of the parser's 32 KB big-argument threshold and the 64 KB read size.
+        const size = rng.pick([0, 1, 17, 1000, 40000, 70000]);
+        const piece = String.fromCharCode(97 + ((i + j) % 26)).repeat(size) + '\r\n*';
+        if (rng.chance(0.5)) {
+          value = piece;
+          wire += encodeCommand(['SET', key, piece]).toString('latin1');
+          replies += '+OK\r\n';
+        } else {
+          value += piece;
+          wire += encodeCommand(['APPEND', key, piece]).toString('latin1');
+          replies += ':' + value.length + '\r\n';
+        }
+        wire += encodeCommand(['GET', key]).toString('latin1');
+        replies += '$' + value.length + '\r\n' + value + '\r\n';
+      }
+      expected.push(replies);
+      const c = clients[i];
+      const cuts: number[] = [];
+      for (let p = 0; p < wire.length; p += rng.int(1, 9000)) cuts.push(p);
+      cuts.push(wire.length);
+      sends.push(
+        (async () => {
+          for (let k = 0; k + 1 < cuts.length; k++) {
+            c.writeRaw(wire.slice(cuts[k], cuts[k + 1]));
+            if (k % 8 === 0) await sleep(1);
+          }
+        })(),
+      );
+    }
+    await Promise.all(sends);
+    const got = await Promise.all(
+      clients.map(async (c, i) => {
+        let out = '';
+        while (out.length < expected[i].length) out += await c.readRaw(10000);
+        return out;
+      }),
+    );
+    for (let i = 0; i < clients.length; i++) {
+      assert.equal(got[i].length, expected[i].length, `client ${i}: reply bytes`);
+      assert.ok(got[i] === expected[i], `client ${i}: replies differ`);
+      clients[i].close();
+    }
   });
 });
