@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { ALL_COMMANDS } from './commands/index.js';
 import { call } from './commands/dispatch.js';
 import { migrateClose } from './commands/migrate.js';

@@ -105,7 +105,7 @@ export class Client extends ReplyWriter {
   /** onData for a chunk in a buffer that is reused once this returns (see socket-reads.ts). */
   onBorrowedData(chunk: Buffer): void {
     this.onData(chunk);
-    this.parser.release(chunk);
+    this.parser.release();
   }
 
   /** Executes complete commands until input runs out or the client must stop. */

@@ -33,6 +33,8 @@ export class RequestParser {
   /** Destination for one large argument that spans reads. */
   private big: Buffer | null = null;
   private bigFilled = 0;
+  /** `buf` is (part of) the chunk last fed, which its owner may reuse after the read. */
+  private borrowed = false;
 
   /** Set by the connection: unauthenticated clients get tighter limits, as in Redis. */
   authenticated = true;
@@ -50,8 +52,10 @@ export class RequestParser {
     }
     if (this.pos >= this.buf.length) {
       this.buf = chunk as Latin1Buffer;
+      this.borrowed = true;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]) as Latin1Buffer;
+      this.borrowed = false;
     }
     this.pos = 0;
   }
@@ -60,8 +64,9 @@ export class RequestParser {
    * The chunk last fed is about to be reused by its owner (a shared read
    * buffer): keeps a private copy of the bytes not yet consumed.
    */
-  release(chunk: Buffer): void {
-    if (this.buf.buffer !== chunk.buffer) return;
+  release(): void {
+    if (!this.borrowed) return;
+    this.borrowed = false;
     this.buf = this.pos >= this.buf.length ? EMPTY : (Buffer.from(this.buf.subarray(this.pos)) as Latin1Buffer);
     this.pos = 0;
   }
@@ -190,7 +195,7 @@ export class RequestParser {
     if (p === digits || p + 1 >= len || c !== 13 || buf[digits] === 48 || n > 1024 * 1024) return undefined;
     if (!this.authenticated && n > 10) return undefined;
     p += 2;
-    const argv: string[] = [];
+    const argv: string[] = new Array(n);
     for (let i = 0; i < n; i++) {
       if (p >= len || buf[p] !== 36) return undefined;
       const start = ++p;
@@ -203,7 +208,7 @@ export class RequestParser {
       if (!this.authenticated && l > 16384) return undefined;
       p += 2;
       if (p + l + 2 > len) return undefined;
-      argv.push(i === 0 ? this.commandName(buf, p, l) : buf.latin1Slice(p, p + l));
+      argv[i] = i === 0 ? this.commandName(buf, p, l) : buf.latin1Slice(p, p + l);
       p += l + 2;
     }
     this.pos = p;
