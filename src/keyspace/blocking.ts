@@ -103,7 +103,7 @@ export class BlockingManager {
    * watched key) are handled after the current batch, as Redis does.
    */
   handleReady(): void {
-    if (this.handling) return;
+    if (this.handling || this.ready.size === 0) return;
     this.handling = true;
     try {
       while (this.ready.size !== 0) {
