@@ -78,10 +78,10 @@ export class Fanout {
     if (p !== undefined && p.runCount > 0) this.materialize(p);
   }
 
-  private materialize(p: Pending): void {
+  private materialize(p: Pending, frames: readonly string[] = this.frames): void {
     const t = p.runResp === 2 ? '*' : '>';
     let s = '';
-    for (let i = p.runStart, end = p.runStart + p.runCount; i < end; i++) s += t + this.frames[i];
+    for (let i = p.runStart, end = p.runStart + p.runCount; i < end; i++) s += t + frames[i];
     p.client.out = s + p.client.out;
     p.runCount = 0;
     p.client.beforeFlush = null;
@@ -97,6 +97,15 @@ export class Fanout {
     this.queue = [];
     this.frames = [];
     this.byClient.clear();
+    // How many subscribers share each run: a run only one of them has is
+    // written with the client's own output as one string (no Buffer to
+    // allocate, one write); a shared run is encoded once into a Buffer.
+    const sharing = new Map<string, number>();
+    for (const p of queue) {
+      if (p.runCount === 0) continue;
+      const key = runKey(p);
+      sharing.set(key, (sharing.get(key) ?? 0) + 1);
+    }
     const shared = new Map<string, Buffer>();
     const now = Date.now();
     for (const p of queue) {
@@ -104,10 +113,17 @@ export class Fanout {
       p.queued = false;
       c.beforeFlush = null;
       if (p.runCount > 0) {
+        const key = runKey(p);
+        if (sharing.get(key) === 1) {
+          this.materialize(p, frames);
+          if (c.closed || c.socket === null) continue;
+          if (c.out.length !== 0) c.flush();
+          this.afterFlush(c, now);
+          continue;
+        }
         const count = p.runCount;
         p.runCount = 0;
         if (c.closed || c.socket === null) continue;
-        const key = `${p.runStart},${count},${p.runResp}`;
         let buf = shared.get(key);
         if (buf === undefined) {
           buf = encodeRun(frames, p.runStart, count, p.runResp);
@@ -121,6 +137,11 @@ export class Fanout {
       this.afterFlush(c, now);
     }
   };
+}
+
+/** Identifies a run: subscribers with equal keys receive the same bytes. */
+function runKey(p: Pending): string {
+  return `${p.runStart},${p.runCount},${p.runResp}`;
 }
 
 /**
