@@ -296,6 +296,9 @@ export class Server implements KeyspaceHost {
 
   /** Clients whose replies go out at the end of this event-loop turn (Redis's clients_pending_write). */
   private pendingWrites: Client[] = [];
+  /** Work queued for the end of this turn, run after the clients' replies are written. */
+  private afterWrites: Array<() => void> = [];
+  private turnScheduled = false;
 
   /**
    * Queues `c`'s replies for the end of the turn: like Redis's beforeSleep,
@@ -306,10 +309,28 @@ export class Server implements KeyspaceHost {
   queueWrite(c: Client): void {
     if (c.writeQueued) return;
     c.writeQueued = true;
-    if (this.pendingWrites.push(c) === 1) setImmediate(this.writePending);
+    this.pendingWrites.push(c);
+    this.scheduleTurnEnd();
   }
 
-  private readonly writePending = (): void => {
+  /**
+   * Runs `fn` at the end of this turn, once the pending replies are written
+   * (pub/sub fan-out: publishers get their replies, and can send more, before
+   * the turn's messages go out to the subscribers).
+   */
+  afterWritesThisTurn(fn: () => void): void {
+    this.afterWrites.push(fn);
+    this.scheduleTurnEnd();
+  }
+
+  private scheduleTurnEnd(): void {
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
+    setImmediate(this.endTurn);
+  }
+
+  private readonly endTurn = (): void => {
+    this.turnScheduled = false;
     const list = this.pendingWrites;
     this.pendingWrites = [];
     for (let i = 0; i < list.length; i++) {
@@ -317,6 +338,10 @@ export class Server implements KeyspaceHost {
       c.writeQueued = false;
       c.flush();
     }
+    if (this.afterWrites.length === 0) return;
+    const after = this.afterWrites;
+    this.afterWrites = [];
+    for (const fn of after) fn();
   };
 
   private protectedModeRefuses(socket: net.Socket): boolean {

@@ -36,8 +36,12 @@ export class Fanout {
   /**
    * @param afterFlush called for each subscriber once its output was written
    *   at the end of the turn (output-limit checks).
+   * @param schedule runs the end-of-turn flush once this turn's input is executed.
    */
-  constructor(private readonly afterFlush: (c: Client, now: number) => void) {}
+  constructor(
+    private readonly afterFlush: (c: Client, now: number) => void,
+    private readonly schedule: (fn: () => void) => void,
+  ) {}
 
   /** Appends one frame (`body` = the frame after its type byte) to each subscriber. */
   deliver(targets: Iterable<Pending>, body: string): void {
@@ -69,7 +73,7 @@ export class Fanout {
     this.scheduled = true;
     // After every socket read of this loop turn (like Redis's beforeSleep):
     // one write per subscriber for the messages of all publishers.
-    setImmediate(this.flushAll);
+    this.schedule(this.flushAll);
   }
 
   /** Moves a client's recorded run into its output string (ahead of what is there). */

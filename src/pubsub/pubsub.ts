@@ -38,10 +38,14 @@ export class PubSub {
   readonly patterns = new Map<string, Map<Client, Pending>>();
   readonly shardChannels = new Map<string, Map<Client, Pending>>();
   private readonly perClient = new Map<Client, ClientSubs>();
-  private readonly fanout = new Fanout((c, now) => this.checkLimit(c, now));
+  private readonly fanout: Fanout;
   private limit: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
 
   constructor(private readonly server: Server) {
+    this.fanout = new Fanout(
+      (c, now) => this.checkLimit(c, now),
+      (fn) => server.afterWritesThisTurn(fn),
+    );
     server.config.watch('client-output-buffer-limit', (v) => (this.limit = parsePubsubLimit(v)));
   }
 
