@@ -204,9 +204,17 @@ export class ListValue implements ObjectValue {
   range(start: number, end: number): string[] {
     if (start > end || start >= this.len || end < 0) return [];
     if (this.flat !== null) return this.flat.slice(start, end + 1);
-    const out: string[] = [];
+    end = Math.min(end, this.len - 1);
     const n = end - start + 1;
-    this.scan(start, false, (v) => out.push(v) >= n);
+    // Node by node into an array of the final size (LRANGE's hot path: no
+    // per-element callback, no regrowth).
+    const out: string[] = new Array(n);
+    let [k, j] = this.locate(start);
+    for (let i = 0; i < n; k++, j = 0) {
+      const node = this.node(k);
+      const stop = Math.min(node.length, j + n - i);
+      while (j < stop) out[i++] = node[j++];
+    }
     return out;
   }
 
