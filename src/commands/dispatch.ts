@@ -12,7 +12,16 @@ import { trackingAfterCall, trackingBeforeCall, trackingRejected, trackingUse } 
 
 /** Resolves argv to a command (or subcommand); replies the error and returns undefined if none. */
 function lookup(c: Client, argv: string[]): Command | undefined {
-  const cmd = c.server.commands.get(argv[0]);
+  const name = argv[0];
+  // Clients repeat their commands and the parser hands out the same name
+  // string for a repeated name: an identity check skips the table lookup.
+  let cmd: Command | undefined;
+  if (name === c.lastLookupName) cmd = c.lastLookup;
+  else {
+    cmd = c.server.commands.get(name);
+    c.lastLookupName = name;
+    c.lastLookup = cmd;
+  }
   if (cmd === undefined) {
     c.error(Err.unknownCommand(argv[0], argv.slice(1)));
     return undefined;

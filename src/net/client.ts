@@ -34,6 +34,9 @@ export class Client extends ReplyWriter {
   readonly createdAt: number;
   lastInteraction: number;
   lastCommand: Command | undefined;
+  /** dispatch's cache: the command table's answer for the last command name looked up. */
+  lastLookupName = '';
+  lastLookup: Command | undefined;
   /** Queued commands while in MULTI, else null. */
   multi: QueuedCommand[] | null = null;
   /** A command was rejected while queuing: EXEC must abort. */
