@@ -10,6 +10,9 @@ import type { RespValue } from './resp-reader.js';
 /** `$<len>\r\n` for short lengths, precomputed: number-to-string per element dominates long replies. */
 const BULK_HEADERS: string[] = Array.from({ length: 1024 }, (_, n) => '$' + n + '\r\n');
 
+/** `:<n>\r\n` for small counts (PUBLISH, EXISTS, SADD... answer these most). */
+const INTEGERS: string[] = Array.from({ length: 1024 }, (_, n) => ':' + n + '\r\n');
+
 function bulkHeader(len: number): string {
   return len < 1024 ? BULK_HEADERS[len] : '$' + len + '\r\n';
 }
@@ -34,7 +37,7 @@ export class ReplyWriter {
   }
 
   integer(n: number | bigint): void {
-    this.out += ':' + n + '\r\n';
+    this.out += typeof n === 'number' && n >= 0 && n < 1024 && Number.isInteger(n) ? INTEGERS[n] : ':' + n + '\r\n';
   }
 
   bulk(s: string): void {

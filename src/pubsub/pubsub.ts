@@ -26,6 +26,23 @@ interface ClientSubs {
   pending: Pending;
 }
 
+/**
+ * The subscribers of one channel or pattern, in subscription order, with the
+ * start of every frame delivered to them (type byte excluded), encoded once.
+ */
+class Subscribers extends Map<Client, Pending> {
+  constructor(readonly framePrefix: string) {
+    super();
+  }
+}
+
+/** A delivered frame's start for each namespace, before the channel or pattern name. */
+const FRAME_HEAD: Record<SubKind, string> = {
+  channel: '3\r\n$7\r\nmessage\r\n',
+  pattern: '4\r\n$8\r\npmessage\r\n',
+  shard: '3\r\n$8\r\nsmessage\r\n',
+};
+
 /** The pubsub class of `client-output-buffer-limit`: 0 means no limit. */
 interface OutputLimit {
   hard: number;
@@ -34,9 +51,9 @@ interface OutputLimit {
 }
 
 export class PubSub {
-  readonly channels = new Map<string, Map<Client, Pending>>();
-  readonly patterns = new Map<string, Map<Client, Pending>>();
-  readonly shardChannels = new Map<string, Map<Client, Pending>>();
+  readonly channels = new Map<string, Subscribers>();
+  readonly patterns = new Map<string, Subscribers>();
+  readonly shardChannels = new Map<string, Subscribers>();
   private readonly perClient = new Map<Client, ClientSubs>();
   private readonly fanout: Fanout;
   private limit: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
@@ -49,7 +66,7 @@ export class PubSub {
     server.config.watch('client-output-buffer-limit', (v) => (this.limit = parsePubsubLimit(v)));
   }
 
-  private registry(kind: SubKind): Map<string, Map<Client, Pending>> {
+  private registry(kind: SubKind): Map<string, Subscribers> {
     return kind === 'channel' ? this.channels : kind === 'pattern' ? this.patterns : this.shardChannels;
   }
 
@@ -90,7 +107,7 @@ export class PubSub {
     own.add(name);
     const reg = this.registry(kind);
     let set = reg.get(name);
-    if (set === undefined) reg.set(name, (set = new Map()));
+    if (set === undefined) reg.set(name, (set = new Subscribers(FRAME_HEAD[kind] + bulk(name))));
     set.set(c, subs.pending);
     c.subscriptions++;
     return true;
@@ -128,13 +145,13 @@ export class PubSub {
     const subs = this.channels.get(channel);
     if (subs !== undefined) {
       // One frame body for every subscriber; only the RESP2/RESP3 type byte differs.
-      this.fanout.deliver(subs.values(), '3\r\n$7\r\nmessage\r\n' + bulk(channel) + bulk(message));
+      this.fanout.deliver(subs.values(), subs.framePrefix + bulk(message));
       n += subs.size;
     }
     if (this.patterns.size === 0) return n;
     for (const [pattern, clients] of this.patterns) {
       if (!globMatch(pattern, channel)) continue;
-      this.fanout.deliver(clients.values(), '4\r\n$8\r\npmessage\r\n' + bulk(pattern) + bulk(channel) + bulk(message));
+      this.fanout.deliver(clients.values(), clients.framePrefix + bulk(channel) + bulk(message));
       n += clients.size;
     }
     return n;
@@ -144,7 +161,7 @@ export class PubSub {
   spublish(channel: string, message: string): number {
     const subs = this.shardChannels.get(channel);
     if (subs === undefined) return 0;
-    this.fanout.deliver(subs.values(), '3\r\n$8\r\nsmessage\r\n' + bulk(channel) + bulk(message));
+    this.fanout.deliver(subs.values(), subs.framePrefix + bulk(message));
     return subs.size;
   }
 
