@@ -316,7 +316,8 @@ export class Server implements KeyspaceHost {
   /**
    * Runs `fn` at the end of this turn, once the pending replies are written
    * (pub/sub fan-out: publishers get their replies, and can send more, before
-   * the turn's messages go out to the subscribers).
+   * the turn's messages go out to the subscribers; the tracking BCAST
+   * invalidations of the turn).
    */
   afterWritesThisTurn(fn: () => void): void {
     this.afterWrites.push(fn);

@@ -288,7 +288,7 @@ export class Tracking {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(this.endOfTurn);
+    this.server.afterWritesThisTurn(this.endOfTurn);
   }
 
   private readonly endOfTurn = (): void => {
