@@ -304,7 +304,8 @@ export class Server implements KeyspaceHost {
    * Queues `c`'s replies for the end of the turn: like Redis's beforeSleep,
    * setImmediate runs once the poll phase has executed every socket's input,
    * so each client gets one write per turn and the peers see their replies
-   * in one burst (on loopback this halves the cost of waking them).
+   * in one burst (waking a sleeping reader is the costly part of a small
+   * write on loopback; see the README's benchmark notes).
    */
   queueWrite(c: Client): void {
     if (c.writeQueued) return;

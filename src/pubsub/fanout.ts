@@ -119,22 +119,21 @@ export class Fanout {
       if (p.runCount > 0) {
         const key = runKey(p);
         if (sharing.get(key) === 1) {
+          // Goes out below, with the client's own output.
           this.materialize(p, frames);
+          if (c.socket === null) continue;
+        } else {
+          const count = p.runCount;
+          p.runCount = 0;
           if (c.closed || c.socket === null) continue;
-          if (c.out.length !== 0) c.flush();
-          this.afterFlush(c, now);
-          continue;
+          let buf = shared.get(key);
+          if (buf === undefined) {
+            buf = encodeRun(frames, p.runStart, count, p.runResp);
+            shared.set(key, buf);
+          }
+          c.server.stats.netOutputBytes += buf.length;
+          c.socket.write(buf);
         }
-        const count = p.runCount;
-        p.runCount = 0;
-        if (c.closed || c.socket === null) continue;
-        let buf = shared.get(key);
-        if (buf === undefined) {
-          buf = encodeRun(frames, p.runStart, count, p.runResp);
-          shared.set(key, buf);
-        }
-        c.server.stats.netOutputBytes += buf.length;
-        c.socket.write(buf);
       }
       if (c.closed) continue;
       if (c.out.length !== 0) c.flush();
