@@ -29,7 +29,7 @@ import { rdbClose, rdbStartup } from './persistence/rdb/manager.js';
 import type { Command } from './commands/table.js';
 import { createStats, type Stats } from './stats.js';
 import { AccessClock } from './keyspace/access-clock.js';
-import { readIntoSharedBuffer } from './net/socket-reads.js';
+import { readIntoSharedBuffer } from './net/socket-io.js';
 
 export { RESPITE_VERSION, REDIS_VERSION } from './version.js';
 

@@ -65,7 +65,7 @@ export function clientInfoLine(c: Client, current?: { name: string; argv: string
   const multiMem = c.multi === null ? 0 : c.multi.reduce((n, q) => n + argvBytes(q.argv), 0);
   const argvMem = current !== undefined ? argvBytes(current.argv) : argvBytes(c.postponed);
   const cmd = current?.name ?? c.lastCommand?.fullName ?? 'NULL';
-  const omem = c.out.length + (c.socket?.writableLength ?? 0);
+  const omem = c.out.length + (c.writer?.queuedBytes ?? 0);
   const fields: Array<[string, string | number]> = [
     ['id', c.id],
     ['addr', c.addr],

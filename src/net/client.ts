@@ -12,6 +12,7 @@ import type { Database } from '../keyspace/db.js';
 import { ProtocolError, RequestParser } from '../protocol/request-parser.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Server } from '../server.js';
+import { SocketWriter } from './socket-io.js';
 
 /** Stop reading from a client whose unsent replies exceed this, until its socket drains. */
 const OUTPUT_PAUSE_BYTES = 64 * 1024 * 1024;
@@ -66,6 +67,8 @@ export class Client extends ReplyWriter {
   /** Per-client flags as CLIENT LIST prints them, besides the ones derived from state. */
   flagsExtra = '';
   private paused = false;
+  /** Writes this client's replies (null for clients without a socket: Lua, AOF loading). */
+  readonly writer: SocketWriter | null;
   readonly addr: string;
   readonly laddr: string;
 
@@ -78,6 +81,7 @@ export class Client extends ReplyWriter {
     this.db = server.dbs[0];
     this.authenticated = !server.requiresAuth();
     this.parser.authenticated = this.authenticated;
+    this.writer = socket === null ? null : new SocketWriter(socket);
     this.createdAt = this.lastInteraction = Date.now();
     this.addr = socket === null ? '' : formatAddr(socket.remoteAddress, socket.remotePort);
     this.laddr = socket === null ? '' : formatAddr(socket.localAddress, socket.localPort);
@@ -107,7 +111,7 @@ export class Client extends ReplyWriter {
     this.processInput();
   }
 
-  /** onData for a chunk in a buffer that is reused once this returns (see socket-reads.ts). */
+  /** onData for a chunk in a buffer that is reused once this returns (see socket-io.ts). */
   onBorrowedData(chunk: Buffer): void {
     this.onData(chunk);
     this.parser.release();
@@ -150,8 +154,8 @@ export class Client extends ReplyWriter {
       const data = this.out;
       this.out = '';
       this.server.stats.netOutputBytes += data.length;
-      s.write(data, 'latin1');
-      if (s.writableLength > OUTPUT_PAUSE_BYTES && !this.paused) {
+      this.writer!.write(data);
+      if (this.writer!.queuedBytes > OUTPUT_PAUSE_BYTES && !this.paused) {
         this.paused = true;
         s.pause();
         s.once('drain', () => {

@@ -179,7 +179,7 @@ export class PubSub {
     const { hard, soft, softSeconds } = this.limit;
     if (hard === 0 && soft === 0) return;
     const s = this.perClient.get(c);
-    const pending = (c.socket?.writableLength ?? 0) + c.out.length;
+    const pending = (c.writer?.queuedBytes ?? 0) + c.out.length;
     let over = hard > 0 && pending >= hard;
     if (!over && soft > 0 && s !== undefined) {
       if (pending < soft) s.softSince = 0;

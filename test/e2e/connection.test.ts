@@ -239,7 +239,7 @@ describe('e2e: many clients sending commands in interleaved fragments', () => {
   });
   after(() => srv.close());
 
-  // Every socket reads into one shared buffer (src/net/socket-reads.ts): a
+  // Every socket reads into one shared buffer (src/net/socket-io.ts): a
   // client's unfinished command must survive other clients' reads.
   it('every client gets exactly its own replies, in order', async () => {
     const rng = new Rng(20261207);
@@ -294,5 +294,52 @@ describe('e2e: many clients sending commands in interleaved fragments', () => {
       assert.ok(got[i] === expected[i], `client ${i}: replies differ`);
       clients[i].close();
     }
+  });
+});
+
+describe('e2e: replies the kernel does not take at once', () => {
+  let srv: RunningServer;
+  before(async () => {
+    srv = await startServer();
+  });
+  after(() => srv.close());
+
+  // Small replies are written straight to the socket's handle while nothing is
+  // queued (src/net/socket-io.ts). When the peer stops reading, a write is
+  // only partly taken; what follows must queue behind its remainder.
+  it('arrive whole and in order, then QUIT closes after the last one', async () => {
+    const rng = new Rng(7);
+    let wire = '';
+    let expected = '';
+    let total = 0;
+    for (let i = 0; total < 24 * 1024 * 1024; i++) {
+      // Sizes on both sides of the 1 KB write-at-once and 64 KB direct-write
+      // thresholds; only direct-write sizes until the socket buffers are surely full.
+      const sizes = total < 8 * 1024 * 1024 ? [1, 300, 2000, 30000, 60000] : [1, 300, 2000, 30000, 60000, 64 * 1024 + 10, 200000];
+      const size = rng.pick(sizes);
+      const payload = `<${i}>` + String.fromCharCode(97 + (i % 26)).repeat(size);
+      wire += encodeCommand(['ECHO', payload]).toString('latin1');
+      expected += '$' + payload.length + '\r\n' + payload + '\r\n';
+      total += payload.length;
+    }
+    wire += encodeCommand(['QUIT']).toString('latin1');
+    expected += '+OK\r\n';
+    const sock = net.connect({ port: srv.port, host: '127.0.0.1' });
+    await new Promise((r) => sock.once('connect', r));
+    sock.pause();
+    sock.write(Buffer.from(wire, 'latin1'));
+    // Long enough for the server to fill the socket buffers and queue the rest.
+    await sleep(500);
+    const chunks: Buffer[] = [];
+    sock.on('data', (d: Buffer) => chunks.push(d));
+    const ended = new Promise((r) => sock.once('end', r));
+    sock.resume();
+    await ended;
+    sock.destroy();
+    const got = Buffer.concat(chunks).toString('latin1');
+    assert.equal(got.length, expected.length, 'reply bytes');
+    assert.ok(got === expected, 'replies differ');
+    // The server still serves others afterwards.
+    assert.ok((await pingMs(srv.port)) < 1000);
   });
 });
