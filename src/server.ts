@@ -325,6 +325,18 @@ export class Server implements KeyspaceHost {
     this.scheduleTurnEnd();
   }
 
+  /**
+   * Runs `fn` once this turn's replies are written: at the end of the turn if
+   * replies are pending, else now. Background saves schedule their slices
+   * through it, so a slice never delays the replies of the commands executed
+   * before it (without it, a slice queued in the previous turn runs ahead of
+   * the turn's writes).
+   */
+  afterReplies(fn: () => void): void {
+    if (this.turnScheduled) this.afterWrites.push(fn);
+    else fn();
+  }
+
   private scheduleTurnEnd(): void {
     if (this.turnScheduled) return;
     this.turnScheduled = true;

@@ -617,7 +617,7 @@ export class AofManager {
     const job = this.job;
     this.server.beforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, (db, key) => job.beforeWrite(db, key));
     this.server.log('notice', 'Background append only file rewriting started');
-    setImmediate(() => this.rewriteStep(job));
+    setImmediate(() => this.server.afterReplies(() => this.rewriteStep(job)));
     return null;
   }
 
@@ -670,7 +670,7 @@ export class AofManager {
       return;
     }
     if (!done) {
-      setImmediate(() => this.rewriteStep(job));
+      setImmediate(() => this.server.afterReplies(() => this.rewriteStep(job)));
       return;
     }
     this.server.beforeWrite = null;

@@ -148,7 +148,7 @@ export function startBgsave(s: Server): boolean {
   st.dirtyAtStart = s.dirty;
   s.snapshotBeforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, (db, key) => job.beforeWrite(db, key));
   s.log('notice', 'Background saving started');
-  setImmediate(() => bgsaveStep(st, job));
+  setImmediate(() => s.afterReplies(() => bgsaveStep(st, job)));
   return true;
 }
 
@@ -165,7 +165,7 @@ function bgsaveStep(st: RdbState, job: SnapshotJob): void {
     return;
   }
   if (!done) {
-    setImmediate(() => bgsaveStep(st, job));
+    setImmediate(() => st.server.afterReplies(() => bgsaveStep(st, job)));
     return;
   }
   // Writes after this point are no longer the snapshot's business.
