@@ -144,16 +144,20 @@ export function forEachWrittenKey(c: Client, cmd: Command, argv: string[], visit
   }
   for (const i of idx) if (i < argv.length) visit(c.db, argv[i]);
   const name = (cmd.parent ?? cmd).name;
-  const dbArg = (n: string | undefined) => (n !== undefined && /^\d+$/.test(n) ? c.server.dbs[Number(n)] : undefined);
   if (name === 'move') {
-    const db = dbArg(argv[2]);
+    const db = dbArg(c, argv[2]);
     if (db !== undefined) visit(db, argv[1]);
   } else if (name === 'copy') {
     for (let i = 3; i < argv.length - 1; i++) {
-      const db = isWord(argv[i], 'DB') ? dbArg(argv[i + 1]) : undefined;
+      const db = isWord(argv[i], 'DB') ? dbArg(c, argv[i + 1]) : undefined;
       if (db !== undefined) visit(db, argv[2]);
     }
   } else if (name === 'sort' || name === 'sort_ro') {
     for (let i = 2; i < argv.length - 1; i++) if (isWord(argv[i], 'STORE')) visit(c.db, argv[i + 1]);
   }
+}
+
+/** The database a MOVE/COPY DB argument names, if it is a plain number of an existing one. */
+function dbArg(c: Client, n: string | undefined): Database | undefined {
+  return n !== undefined && /^\d+$/.test(n) ? c.server.dbs[Number(n)] : undefined;
 }

@@ -25,6 +25,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '../../net/client.js';
+import type { Database } from '../../keyspace/db.js';
 import type { Server } from '../../server.js';
 import { encodeCommand, encodeSelect, encodeTimestamp } from './encode.js';
 import { AofLoadError, errText, loadManifestFiles } from './loader.js';
@@ -615,7 +616,8 @@ export class AofManager {
       return 'ERR Background append only file rewriting failed';
     }
     const job = this.job;
-    this.server.beforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, (db, key) => job.beforeWrite(db, key));
+    const saveFirst = (db: Database, key: string): void => job.beforeWrite(db, key);
+    this.server.beforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, saveFirst);
     this.server.log('notice', 'Background append only file rewriting started');
     setImmediate(() => this.server.afterReplies(() => this.rewriteStep(job)));
     return null;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from '../../server.js';
+import type { Database } from '../../keyspace/db.js';
 import { loadRdb, RdbFileWriter, RdbLoadError, writeAllDbs, type RdbLoadResult, type RdbWriteOptions } from './file.js';
 import { decodeLimits, encodeOptions } from './options.js';
 import { forEachWrittenKey } from '../point-in-time-scan.js';
@@ -146,7 +147,8 @@ export function startBgsave(s: Server): boolean {
   }
   st.job = job;
   st.dirtyAtStart = s.dirty;
-  s.snapshotBeforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, (db, key) => job.beforeWrite(db, key));
+  const saveFirst = (db: Database, key: string): void => job.beforeWrite(db, key);
+  s.snapshotBeforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, saveFirst);
   s.log('notice', 'Background saving started');
   setImmediate(() => s.afterReplies(() => bgsaveStep(st, job)));
   return true;
