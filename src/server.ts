@@ -326,15 +326,16 @@ export class Server implements KeyspaceHost {
   }
 
   /**
-   * Runs `fn` once this turn's replies are written: at the end of the turn if
-   * replies are pending, else now. Background saves schedule their slices
-   * through it, so a slice never delays the replies of the commands executed
-   * before it (without it, a slice queued in the previous turn runs ahead of
-   * the turn's writes).
+   * Runs a background save's next slice in the next event-loop turn, once
+   * that turn's replies are written (or at once if it has none). A plain
+   * setImmediate queued now would run ahead of the next turn's end-of-turn
+   * writes, so every reply of that turn would wait for the slice.
    */
-  afterReplies(fn: () => void): void {
-    if (this.turnScheduled) this.afterWrites.push(fn);
-    else fn();
+  scheduleSlice(fn: () => void): void {
+    setImmediate(() => {
+      if (this.turnScheduled) this.afterWrites.push(fn);
+      else fn();
+    });
   }
 
   private scheduleTurnEnd(): void {

@@ -13,8 +13,9 @@ import { trackingAfterCall, trackingBeforeCall, trackingRejected, trackingUse } 
 /** Resolves argv to a command (or subcommand); replies the error and returns undefined if none. */
 function lookup(c: Client, argv: string[]): Command | undefined {
   const name = argv[0];
-  // Clients repeat their commands and the parser hands out the same name
-  // string for a repeated name: an identity check skips the table lookup.
+  // Clients repeat their commands, and the parser hands out the same string
+  // for a repeated name, so comparing with the last name (a pointer check
+  // when it is that string) usually skips the table lookup.
   let cmd: Command | undefined;
   if (name === c.lastLookupName) cmd = c.lastLookup;
   else {

@@ -620,7 +620,7 @@ export class AofManager {
     const saveFirst = (db: Database, key: string): void => job.beforeWrite(db, key);
     this.server.beforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, saveFirst);
     this.server.log('notice', 'Background append only file rewriting started');
-    setImmediate(() => this.server.afterReplies(() => this.rewriteStep(job)));
+    this.server.scheduleSlice(() => this.rewriteStep(job));
     return null;
   }
 
@@ -673,7 +673,7 @@ export class AofManager {
       return;
     }
     if (!done) {
-      setImmediate(() => this.server.afterReplies(() => this.rewriteStep(job)));
+      this.server.scheduleSlice(() => this.rewriteStep(job));
       return;
     }
     this.server.beforeWrite = null;

@@ -150,7 +150,7 @@ export function startBgsave(s: Server): boolean {
   const saveFirst = (db: Database, key: string): void => job.beforeWrite(db, key);
   s.snapshotBeforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, saveFirst);
   s.log('notice', 'Background saving started');
-  setImmediate(() => s.afterReplies(() => bgsaveStep(st, job)));
+  s.scheduleSlice(() => bgsaveStep(st, job));
   return true;
 }
 
@@ -167,7 +167,7 @@ function bgsaveStep(st: RdbState, job: SnapshotJob): void {
     return;
   }
   if (!done) {
-    setImmediate(() => st.server.afterReplies(() => bgsaveStep(st, job)));
+    st.server.scheduleSlice(() => bgsaveStep(st, job));
     return;
   }
   // Writes after this point are no longer the snapshot's business.
