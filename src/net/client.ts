@@ -56,6 +56,8 @@ export class Client extends ReplyWriter {
   inExec = false;
   /** In the server's list of clients to flush at the end of this event-loop turn. */
   writeQueued = false;
+  /** The AOF sequence this client's held replies wait for (appendfsync always), or -1. */
+  aofHeldUntil = -1;
   /** Set when the connection must close once pending replies are written. */
   closeAfterReply = false;
   closed = false;

@@ -17,14 +17,6 @@ import type { Value } from '../types/value.js';
 
 /** Keys visited per scan call inside a slice. */
 const SCAN_COUNT = 64;
-/**
- * A slice lasts at most this share of the time the event loop spent elsewhere
- * (serving clients) since the previous slice, and at least MIN_SLICE_MS: under
- * load the scan takes about a third of the thread, so latency stays within
- * about 1.5x; an idle server gives it nearly all.
- */
-const SHARE_OF_GAP = 0.5;
-const MIN_SLICE_MS = 1;
 
 /** One database as captured at T0. */
 export interface CapturedDb {
@@ -48,8 +40,6 @@ export class PointInTimeScan {
   private readonly byDict = new Map<Dict<Value>, ScanState>();
   private readonly order: ScanState[] = [];
   private next = 0;
-  /** performance.now() when the previous slice ended (0 before the first). */
-  private lastEnd = 0;
 
   /** `emit` writes one key in its T0 state (with its absolute expiry or -1). */
   constructor(
@@ -97,11 +87,9 @@ export class PointInTimeScan {
     return true;
   }
 
-  /** Scans for about `budgetMs` (less while clients are busy, see SHARE_OF_GAP); returns true when the scan is complete. */
+  /** Scans for about `budgetMs` (Server.scheduleSlice sets it); returns true when the scan is complete. */
   step(budgetMs: number): boolean {
-    const start = performance.now();
-    if (this.lastEnd !== 0) budgetMs = Math.min(budgetMs, Math.max(MIN_SLICE_MS, (start - this.lastEnd) * SHARE_OF_GAP));
-    const until = start + budgetMs;
+    const until = performance.now() + budgetMs;
     while (this.next < this.order.length) {
       const s = this.order[this.next];
       if (s.done) {
@@ -118,7 +106,6 @@ export class PointInTimeScan {
       }
       if (performance.now() >= until) break;
     }
-    this.lastEnd = performance.now();
     return this.scanned;
   }
 

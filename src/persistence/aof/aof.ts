@@ -89,7 +89,8 @@ export class AofManager {
   private syncing = false;
   private syncAgain = false;
   private lastFsync = Date.now();
-  private readonly held = new Map<Client, number>();
+  /** Clients whose output is held (each once; its `aofHeldUntil` is the sequence it waits for). */
+  private held: Client[] = [];
   private releasing: Client | null = null;
   private cron: NodeJS.Timeout | undefined;
   private started = false;
@@ -109,7 +110,7 @@ export class AofManager {
   lastRewriteOk = true;
   rewrites = 0;
   consecutiveFailures = 0;
-  /** Time slice of a rewrite step, in ms (the main thread serves clients between slices). */
+  /** A rewrite slice's length on an idle server, in ms (less while clients are served: Server.scheduleSlice). */
   sliceMs = 2;
   /** Set by the CLI: exit the process where Redis exits (write/fsync errors under `always`). */
   exitOnFatal = false;
@@ -487,19 +488,30 @@ export class AofManager {
     // While the disk fails, everysec/no replies go out (writes are refused by the MISCONF gate).
     if (!always && this.writeError !== null) return false;
     if ((always ? this.durableSeq : this.writtenSeq) >= this.appendedSeq) return false;
-    this.held.set(c, this.appendedSeq);
+    if (c.aofHeldUntil < 0) this.held.push(c);
+    c.aofHeldUntil = this.appendedSeq;
     return true;
   }
 
   private releaseHeld(all: boolean): void {
-    if (this.held.size === 0) return;
+    if (this.held.length === 0) return;
     const reached = this.fsyncPolicy === 'always' ? this.durableSeq : this.writtenSeq;
-    for (const [c, target] of this.held) {
-      if (!all && reached < target) continue;
-      this.held.delete(c);
+    const list = this.held;
+    this.held = [];
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (!all && reached < c.aofHeldUntil) {
+        this.held.push(c);
+        continue;
+      }
+      c.aofHeldUntil = -1;
       this.releasing = c;
       try {
         c.flush();
+      } catch (e) {
+        // Keep the rest held rather than lose track of them.
+        for (let j = i + 1; j < list.length; j++) this.held.push(list[j]);
+        throw e;
       } finally {
         this.releasing = null;
       }
@@ -620,7 +632,7 @@ export class AofManager {
     const saveFirst = (db: Database, key: string): void => job.beforeWrite(db, key);
     this.server.beforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, saveFirst);
     this.server.log('notice', 'Background append only file rewriting started');
-    this.server.scheduleSlice(() => this.rewriteStep(job));
+    this.server.scheduleSlice((budget) => this.rewriteStep(job, budget), this.sliceMs);
     return null;
   }
 
@@ -661,11 +673,11 @@ export class AofManager {
     return true;
   }
 
-  private rewriteStep(job: RewriteJob): void {
+  private rewriteStep(job: RewriteJob, budgetMs: number): void {
     if (this.job !== job) return;
     let done: boolean;
     try {
-      done = job.step(this.sliceMs);
+      done = job.step(budgetMs);
     } catch (e) {
       this.server.log('warning', `Background AOF rewrite failed: ${(e as Error).message}`);
       this.abortRewrite();
@@ -673,7 +685,7 @@ export class AofManager {
       return;
     }
     if (!done) {
-      this.server.scheduleSlice(() => this.rewriteStep(job));
+      this.server.scheduleSlice((budget) => this.rewriteStep(job, budget), this.sliceMs);
       return;
     }
     this.server.beforeWrite = null;

@@ -12,7 +12,7 @@ import { decodeLimits, encodeOptions } from './options.js';
 import { forEachWrittenKey } from '../point-in-time-scan.js';
 import { SnapshotJob } from './snapshot.js';
 
-/** Milliseconds of work per BGSAVE slice before yielding to clients. */
+/** Milliseconds of work per BGSAVE slice on an idle server (less while clients are served: Server.scheduleSlice). */
 const SLICE_MS = 5;
 /** After a failed BGSAVE, save points wait this long before retrying (CONFIG_BGSAVE_RETRY_DELAY). */
 const RETRY_DELAY_MS = 5000;
@@ -150,15 +150,15 @@ export function startBgsave(s: Server): boolean {
   const saveFirst = (db: Database, key: string): void => job.beforeWrite(db, key);
   s.snapshotBeforeWrite = (c, cmd, argv) => forEachWrittenKey(c, cmd, argv, saveFirst);
   s.log('notice', 'Background saving started');
-  s.scheduleSlice(() => bgsaveStep(st, job));
+  s.scheduleSlice((budget) => bgsaveStep(st, job, budget), SLICE_MS);
   return true;
 }
 
-function bgsaveStep(st: RdbState, job: SnapshotJob): void {
+function bgsaveStep(st: RdbState, job: SnapshotJob, budgetMs: number): void {
   if (st.job !== job) return;
   let done: boolean;
   try {
-    done = job.step(SLICE_MS);
+    done = job.step(budgetMs);
   } catch (e) {
     st.server.log('warning', `Background saving error: ${(e as Error).message}`);
     endJob(st);
@@ -167,7 +167,7 @@ function bgsaveStep(st: RdbState, job: SnapshotJob): void {
     return;
   }
   if (!done) {
-    st.server.scheduleSlice(() => bgsaveStep(st, job));
+    st.server.scheduleSlice((budget) => bgsaveStep(st, job, budget), SLICE_MS);
     return;
   }
   // Writes after this point are no longer the snapshot's business.
