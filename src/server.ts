@@ -317,9 +317,6 @@ export class Server implements KeyspaceHost {
   private spareWrites: Client[] = [];
   /** Work queued for the end of this turn, run after the clients' replies are written. */
   private afterWrites: Array<() => void> = [];
-  /** Server.scheduleSlice: commandsProcessed when a slice last looked, and when it last saw it change. */
-  private sliceCommandsSeen = 0;
-  private sliceBusyAt = -Infinity;
   private turnScheduled = false;
 
   /**
@@ -364,11 +361,7 @@ export class Server implements KeyspaceHost {
     const since = performance.now();
     const run = (): void => {
       const now = performance.now();
-      if (this.stats.commandsProcessed !== this.sliceCommandsSeen) {
-        this.sliceCommandsSeen = this.stats.commandsProcessed;
-        this.sliceBusyAt = now;
-      }
-      if (now - this.sliceBusyAt > SLICE_IDLE_MS) return fn(maxMs);
+      if (now - this.lastCommandAt > SLICE_IDLE_MS) return fn(maxMs);
       fn(Math.min(maxMs, Math.max(SLICE_MIN_MS, (now - since) * SLICE_SHARE)));
     };
     setImmediate(() => {

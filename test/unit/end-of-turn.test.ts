@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { dispatch } from '../../src/commands/dispatch.js';
 import { Client } from '../../src/net/client.js';
 import { Server } from '../../src/server.js';
 
@@ -37,13 +38,14 @@ describe('end of turn', () => {
 
     server.scheduleSlice((ms) => budgets.push(ms), 5);
     // Clients are served for ~4 ms before the slice runs.
+    const c = new Client(1, server, null);
     const until = performance.now() + 4;
-    while (performance.now() < until) server.stats.commandsProcessed++;
+    while (performance.now() < until) dispatch(c, ['PING']);
     await nextTurn();
     assert.ok(budgets[1] >= 2 && budgets[1] < 5, `busy server: about half of the 4 ms, got ${budgets[1]}`);
 
     server.scheduleSlice((ms) => budgets.push(ms), 5);
-    server.stats.commandsProcessed++;
+    dispatch(c, ['PING']);
     await nextTurn();
     assert.ok(budgets[2] >= 0.1 && budgets[2] < 1, `one quick command: the floor, got ${budgets[2]}`);
 
